@@ -1,0 +1,184 @@
+"""Schedules as uploaded: the schedule, its scheduling blocks, the targets they observe,
+and the jobs that ingest uploaded files. Times are MJD (UTC); durations are seconds."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import Exact
+from django.urls import reverse
+
+from schedules.json_checks import JSONTypeOf
+from schedules.schedule_data import SourceFormat
+
+
+def json_array_check(field_name: str, name: str) -> models.CheckConstraint:
+    """A CHECK that ``field_name`` holds a JSON array (periods are always arrays)."""
+    return models.CheckConstraint(condition=Exact(JSONTypeOf(field_name), "array"), name=name)
+
+
+class Target(models.Model):
+    """A sky position, shared by every block (in any schedule) that observes it."""
+
+    name = models.CharField(max_length=255, blank=True, default="")
+    ra_deg = models.FloatField("RA (deg)")
+    dec_deg = models.FloatField("Dec (deg)")
+    pm_ra_mas_per_year = models.FloatField("RA proper motion (mas/yr)", default=0.0)
+    pm_dec_mas_per_year = models.FloatField("Dec proper motion (mas/yr)", default=0.0)
+    equinox = models.FloatField(default=2000.0)
+
+    class Meta:
+        ordering = ["name", "ra_deg", "dec_deg"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "name",
+                    "ra_deg",
+                    "dec_deg",
+                    "pm_ra_mas_per_year",
+                    "pm_dec_mas_per_year",
+                    "equinox",
+                ],
+                name="target_unique_identity",
+            ),
+        ]
+        indexes = [models.Index(fields=["ra_deg", "dec_deg"], name="target_position_idx")]
+
+    def __str__(self) -> str:
+        label = self.name or "unnamed"
+        return f"{label} ({self.ra_deg:.4f}, {self.dec_deg:+.4f})"
+
+
+class Schedule(models.Model):
+    """One uploaded schedule; same name, new content ⇒ next version."""
+
+    name = models.CharField(max_length=255, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    checksum = models.CharField(max_length=64, unique=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source_format = models.CharField(max_length=16, choices=SourceFormat.CHOICES)
+    block_count = models.PositiveIntegerField(default=0)
+    period_start_mjd = models.FloatField(null=True, blank=True)
+    period_end_mjd = models.FloatField(null=True, blank=True)
+    location_lat_deg = models.FloatField(null=True, blank=True)
+    location_lon_deg = models.FloatField(null=True, blank=True)
+    location_height_m = models.FloatField(null=True, blank=True)
+    dark_periods = models.JSONField(default=list, blank=True, help_text="[[start, stop], …] MJD")
+    possible_periods = models.JSONField(
+        default=list, blank=True, help_text="Merged union of every block's visibility, MJD"
+    )
+    notes = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="schedule_unique_version"),
+            models.CheckConstraint(
+                condition=Q(period_start_mjd__isnull=True)
+                | Q(period_end_mjd__isnull=True)
+                | Q(period_start_mjd__lt=F("period_end_mjd")),
+                name="schedule_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_lat_deg__isnull=True)
+                | Q(location_lat_deg__gte=-90, location_lat_deg__lte=90),
+                name="schedule_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_lon_deg__isnull=True)
+                | Q(location_lon_deg__gte=-180, location_lon_deg__lte=360),
+                name="schedule_longitude_range",
+            ),
+            json_array_check("dark_periods", "schedule_dark_periods_is_array"),
+            json_array_check("possible_periods", "schedule_possible_periods_is_array"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("analytics:overview", args=[self.pk])
+
+
+class SchedulingBlock(models.Model):
+    """A request to observe one target, as it appeared in the uploaded schedule."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="blocks")
+    source_block_id = models.CharField(max_length=128)
+    block_name = models.CharField(max_length=255, blank=True, default="")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="blocks")
+    priority = models.FloatField()
+    requested_duration_s = models.FloatField("requested duration (s)")
+    min_observation_s = models.FloatField("minimum observation (s)")
+    min_alt_deg = models.FloatField("minimum altitude (deg)")
+    max_alt_deg = models.FloatField("maximum altitude (deg)")
+    min_az_deg = models.FloatField("minimum azimuth (deg)")
+    max_az_deg = models.FloatField("maximum azimuth (deg)")
+    fixed_start_mjd = models.FloatField(null=True, blank=True)
+    fixed_stop_mjd = models.FloatField(null=True, blank=True)
+    visibility_periods = models.JSONField(default=list, blank=True, help_text="[[start, stop], …]")
+    scheduled_period = models.JSONField(
+        default=list, blank=True, help_text="[] or [[start, stop]] MJD"
+    )
+
+    class Meta:
+        ordering = ["schedule", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "source_block_id"], name="block_unique_source_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_duration_s__gte=0), name="block_requested_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_observation_s__gte=0), name="block_min_observation_non_negative"
+            ),
+            json_array_check("visibility_periods", "block_visibility_is_array"),
+            json_array_check("scheduled_period", "block_scheduled_is_array"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_block_id} ({self.schedule_id})"
+
+    @property
+    def display_name(self) -> str:
+        return self.block_name or self.target.name
+
+
+class IngestJob(models.Model):
+    """An upload waiting for, running in, or finished by a task worker."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    schedule_file = models.FileField(upload_to="uploads/%Y/%m/%d/")
+    visibility_file = models.FileField(upload_to="uploads/%Y/%m/%d/", blank=True)
+    dark_periods_file = models.FileField(upload_to="uploads/%Y/%m/%d/", blank=True)
+    requested_name = models.CharField(max_length=255, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    phase = models.CharField(max_length=32, blank=True, default="")
+    progress = models.FloatField(default=0.0)
+    error = models.TextField(blank=True, default="")
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    schedule = models.ForeignKey(
+        Schedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="ingest_jobs"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="ingestjob_state_idx")]
+
+    def __str__(self) -> str:
+        return f"Ingest job {self.pk} ({self.state})"
