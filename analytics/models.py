@@ -20,9 +20,9 @@ class PriorityBucket(models.IntegerChoices):
 class BlockAnalytics(models.Model):
     """One row per block: the denormalised numbers every page reads."""
 
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="+")
+    schedule = models.ForeignKey(Schedule, on_delete=models.DB_CASCADE, related_name="+")
     block = models.OneToOneField(
-        SchedulingBlock, on_delete=models.CASCADE, related_name="analytics"
+        SchedulingBlock, on_delete=models.DB_CASCADE, related_name="analytics"
     )
     source_block_id = models.CharField(max_length=128)
     display_name = models.CharField(max_length=255, blank=True, default="")
@@ -69,7 +69,7 @@ class BlockAnalytics(models.Model):
 class ScheduleSummary(models.Model):
     """One row per schedule: the headline numbers, computed with the blocks' analytics."""
 
-    schedule = models.OneToOneField(Schedule, on_delete=models.CASCADE, related_name="summary")
+    schedule = models.OneToOneField(Schedule, on_delete=models.DB_CASCADE, related_name="summary")
     total_blocks = models.PositiveIntegerField()
     scheduled_blocks = models.PositiveIntegerField()
     unscheduled_blocks = models.PositiveIntegerField()

@@ -56,7 +56,7 @@ class Schedule(models.Model):
     checksum = models.CharField(max_length=64, unique=True)
     uploaded_at = models.DateTimeField(auto_now_add=True, db_index=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DB_SET_NULL
     )
     source_format = models.CharField(max_length=16, choices=SourceFormat.CHOICES)
     block_count = models.PositiveIntegerField(default=0)
@@ -105,10 +105,10 @@ class Schedule(models.Model):
 class SchedulingBlock(models.Model):
     """A request to observe one target, as it appeared in the uploaded schedule."""
 
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="blocks")
+    schedule = models.ForeignKey(Schedule, on_delete=models.DB_CASCADE, related_name="blocks")
     source_block_id = models.CharField(max_length=128)
     block_name = models.CharField(max_length=255, blank=True, default="")
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="blocks")
+    target = models.ForeignKey(Target, on_delete=models.DO_NOTHING, related_name="blocks")
     priority = models.FloatField()
     requested_duration_s = models.FloatField("requested duration (s)")
     min_observation_s = models.FloatField("minimum observation (s)")
@@ -160,8 +160,11 @@ class IngestJob(models.Model):
     visibility_file = models.FileField(upload_to="uploads/%Y/%m/%d/", blank=True)
     dark_periods_file = models.FileField(upload_to="uploads/%Y/%m/%d/", blank=True)
     requested_name = models.CharField(max_length=255, blank=True, default="")
+    upload_digest = models.CharField(
+        max_length=64, blank=True, default="", db_index=True, help_text="SHA-256 of the files"
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DB_SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -173,7 +176,7 @@ class IngestJob(models.Model):
     error = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
     schedule = models.ForeignKey(
-        Schedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="ingest_jobs"
+        Schedule, null=True, blank=True, on_delete=models.DB_SET_NULL, related_name="ingest_jobs"
     )
 
     class Meta:

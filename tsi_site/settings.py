@@ -108,7 +108,12 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "ingest"],
+    }
+}
 
 # --- TSI product settings -------------------------------------------------------------------
 DATA_SOURCE = env("DATA_SOURCE", default="etl")

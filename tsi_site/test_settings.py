@@ -7,7 +7,12 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 
 from tsi_site.settings import *  # noqa: E402,F403
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "ingest"],
+    }
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="tsi-test-media-")
 STORAGES["staticfiles"] = {  # noqa: F405

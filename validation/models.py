@@ -20,9 +20,9 @@ class Criticality(models.TextChoices):
 
 
 class ValidationResult(models.Model):
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="+")
+    schedule = models.ForeignKey(Schedule, on_delete=models.DB_CASCADE, related_name="+")
     block = models.ForeignKey(
-        SchedulingBlock, on_delete=models.CASCADE, related_name="validation_results"
+        SchedulingBlock, on_delete=models.DB_CASCADE, related_name="validation_results"
     )
     rule = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=Status.choices)

@@ -1,0 +1,241 @@
+"""The analytics transform: one schedule's column arrays in, every derived number out.
+
+Pure numpy over whole columns with no database access, so ingest and ``refresh_analytics`` run
+the same code and the loader only has to write the arrays it gets back. Definitions follow
+DESIGN §7 (relative priority buckets, average ranks for Spearman ties, population statistics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import rankdata
+
+from analytics.intervals import merge_periods, overlap_counts
+from schedules.schedule_data import ScheduleData
+from validation.rules import Findings, evaluate_rules
+
+HOURS_PER_DAY = 24.0
+SECONDS_PER_HOUR = 3600.0
+
+
+@dataclass
+class BlockMetrics:
+    """Per-block derived values, one array of length n per ``BlockAnalytics`` column."""
+
+    priority_bucket: np.ndarray
+    requested_hours: np.ndarray
+    min_observation_hours: np.ndarray
+    total_visibility_hours: np.ndarray
+    visibility_period_count: np.ndarray
+    max_visibility_period_hours: np.ndarray
+    elevation_range_deg: np.ndarray
+    is_scheduled: np.ndarray
+    scheduled_start_mjd: np.ndarray
+    scheduled_stop_mjd: np.ndarray
+    scheduled_hours: np.ndarray
+    has_zero_visibility: np.ndarray
+
+
+@dataclass
+class SummaryValues:
+    """The ``ScheduleSummary`` columns as plain Python values, ready for the ORM and JSON."""
+
+    total_blocks: int
+    scheduled_blocks: int
+    unscheduled_blocks: int
+    impossible_blocks: int
+    scheduling_rate: float
+    priority_min: float | None
+    priority_max: float | None
+    priority_mean: float | None
+    priority_median: float | None
+    priority_mean_scheduled: float | None
+    priority_mean_unscheduled: float | None
+    visibility_total_hours: float
+    visibility_mean_hours: float | None
+    visibility_min_hours: float | None
+    visibility_max_hours: float | None
+    requested_total_hours: float
+    requested_mean_hours: float | None
+    scheduled_hours: float
+    correlations: list[dict]
+    conflict_count: int
+    gap_count: int
+    gap_mean_hours: float | None
+    gap_median_hours: float | None
+    priority_capture_ratio: float
+
+
+@dataclass
+class TransformResult:
+    metrics: BlockMetrics
+    findings: Findings
+    is_impossible: np.ndarray
+    summary: SummaryValues
+    possible_periods: np.ndarray
+
+
+def transform(data: ScheduleData) -> TransformResult:
+    """Everything the loader stores for one schedule, computed without the database."""
+    metrics = compute_block_metrics(data)
+    findings = evaluate_rules(data, metrics)
+    is_impossible = np.zeros(data.block_count, dtype=bool)
+    impossible_rows = np.array(findings.status, dtype=object) == "impossible"
+    is_impossible[findings.block_index[impossible_rows]] = True
+    return TransformResult(
+        metrics=metrics,
+        findings=findings,
+        is_impossible=is_impossible,
+        summary=compute_summary(data, metrics, is_impossible),
+        possible_periods=merge_periods(data.visibility_periods),
+    )
+
+
+def compute_block_metrics(data: ScheduleData) -> BlockMetrics:
+    block_count = data.block_count
+    period_counts = data.visibility_counts()
+    periods = data.visibility_periods
+    # A reversed or NaN period contributes no visible time rather than a negative amount.
+    period_hours = np.fmax(periods[:, 1] - periods[:, 0], 0.0) * HOURS_PER_DAY
+    owner = np.repeat(np.arange(block_count), period_counts)
+    total_visibility_hours = np.bincount(owner, weights=period_hours, minlength=block_count)
+
+    longest_period_hours = np.zeros(block_count)
+    has_periods = period_counts > 0
+    if has_periods.any():
+        # Segments between consecutive non-empty blocks' offsets are exactly those blocks.
+        first_rows = data.visibility_offsets[:-1][has_periods]
+        longest_period_hours[has_periods] = np.maximum.reduceat(period_hours, first_rows)
+
+    is_scheduled = data.scheduled_start_mjd < data.scheduled_stop_mjd
+    scheduled_start = np.where(is_scheduled, data.scheduled_start_mjd, np.nan)
+    scheduled_stop = np.where(is_scheduled, data.scheduled_stop_mjd, np.nan)
+    return BlockMetrics(
+        priority_bucket=priority_buckets(data.priority),
+        requested_hours=data.requested_duration_s / SECONDS_PER_HOUR,
+        min_observation_hours=data.min_observation_s / SECONDS_PER_HOUR,
+        total_visibility_hours=total_visibility_hours,
+        visibility_period_count=period_counts.astype(np.int64),
+        max_visibility_period_hours=longest_period_hours,
+        elevation_range_deg=data.max_alt_deg - data.min_alt_deg,
+        is_scheduled=is_scheduled,
+        scheduled_start_mjd=scheduled_start,
+        scheduled_stop_mjd=scheduled_stop,
+        scheduled_hours=(scheduled_stop - scheduled_start) * HOURS_PER_DAY,
+        has_zero_visibility=total_visibility_hours == 0,
+    )
+
+
+def priority_buckets(priority: np.ndarray) -> np.ndarray:
+    """Bucket 1 to 4 by position within this schedule's priority range (quarters of max - min),
+    so every schedule uses all four colours whatever its priority scale."""
+    priority = np.asarray(priority, dtype=np.float64)
+    if not len(priority):
+        return np.empty(0, dtype=np.int64)
+    lowest, spread = priority.min(), priority.max() - priority.min()
+    if spread == 0:
+        return np.full(len(priority), 2, dtype=np.int64)
+    position = (priority - lowest) / spread
+    return 1 + (position >= 0.25).astype(np.int64) + (position >= 0.5) + (position >= 0.75)
+
+
+def compute_summary(
+    data: ScheduleData, metrics: BlockMetrics, is_impossible: np.ndarray
+) -> SummaryValues:
+    """Headline numbers over all blocks (impossible ones included)."""
+    block_count = data.block_count
+    scheduled = metrics.is_scheduled
+    scheduled_count = int(scheduled.sum())
+    priority = data.priority
+    priority_total = float(priority.sum())
+    start, stop = metrics.scheduled_start_mjd[scheduled], metrics.scheduled_stop_mjd[scheduled]
+    gap_count, gap_mean, gap_median = gap_statistics(start, stop)
+    return SummaryValues(
+        total_blocks=block_count,
+        scheduled_blocks=scheduled_count,
+        unscheduled_blocks=block_count - scheduled_count,
+        impossible_blocks=int(np.count_nonzero(is_impossible)),
+        scheduling_rate=scheduled_count / block_count if block_count else 0.0,
+        priority_min=_statistic(np.min, priority),
+        priority_max=_statistic(np.max, priority),
+        priority_mean=_statistic(np.mean, priority),
+        priority_median=_statistic(np.median, priority),
+        priority_mean_scheduled=_statistic(np.mean, priority[scheduled]),
+        priority_mean_unscheduled=_statistic(np.mean, priority[~scheduled]),
+        visibility_total_hours=float(metrics.total_visibility_hours.sum()),
+        visibility_mean_hours=_statistic(np.mean, metrics.total_visibility_hours),
+        visibility_min_hours=_statistic(np.min, metrics.total_visibility_hours),
+        visibility_max_hours=_statistic(np.max, metrics.total_visibility_hours),
+        requested_total_hours=float(metrics.requested_hours.sum()),
+        requested_mean_hours=_statistic(np.mean, metrics.requested_hours),
+        scheduled_hours=float(metrics.scheduled_hours[scheduled].sum()),
+        correlations=spearman_correlations(
+            {
+                "priority": priority,
+                "total_visibility_hours": metrics.total_visibility_hours,
+                "requested_hours": metrics.requested_hours,
+                "elevation_range_deg": metrics.elevation_range_deg,
+            }
+        ),
+        conflict_count=int(overlap_counts(start, stop).sum()) // 2,
+        gap_count=gap_count,
+        gap_mean_hours=gap_mean,
+        gap_median_hours=gap_median,
+        priority_capture_ratio=(
+            float(priority[scheduled].sum()) / priority_total if priority_total else 0.0
+        ),
+    )
+
+
+def _statistic(reduce: Callable[[np.ndarray], np.floating], values: np.ndarray) -> float | None:
+    return float(reduce(values)) if len(values) else None
+
+
+def spearman_correlations(columns: Mapping[str, np.ndarray]) -> list[dict]:
+    """Spearman's rho for every pair of ``columns`` (in mapping order, i < j), ties ranked by
+    their average rank. rho is None when it is undefined: fewer than two rows with both values
+    finite, or a column that is constant over those rows."""
+    names = list(columns)
+    correlations = []
+    for first, x_name in enumerate(names):
+        for y_name in names[first + 1 :]:
+            x = np.asarray(columns[x_name], dtype=np.float64)
+            y = np.asarray(columns[y_name], dtype=np.float64)
+            both = np.isfinite(x) & np.isfinite(y)
+            correlations.append(
+                {"x": x_name, "y": y_name, "rho": _rank_correlation(x[both], y[both])}
+            )
+    return correlations
+
+
+def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float | None:
+    if len(x) < 2:
+        return None
+    x_rank = rankdata(x) - (len(x) + 1) / 2
+    y_rank = rankdata(y) - (len(y) + 1) / 2
+    scale = np.sqrt((x_rank @ x_rank) * (y_rank @ y_rank))
+    if scale == 0:
+        return None
+    return float(np.clip((x_rank @ y_rank) / scale, -1.0, 1.0))
+
+
+def gap_statistics(start: np.ndarray, stop: np.ndarray) -> tuple[int, float | None, float | None]:
+    """Idle time between scheduled periods: ``(count, mean_hours, median_hours)``.
+
+    Periods are taken in start order and each gap is the next start minus the previous
+    period's stop; only gaps above zero count, so touching or overlapping periods add none.
+    Rows that are not scheduled (NaN or start >= stop) are ignored.
+    """
+    start = np.asarray(start, dtype=np.float64)
+    stop = np.asarray(stop, dtype=np.float64)
+    scheduled = start < stop
+    start, stop = start[scheduled], stop[scheduled]
+    order = np.lexsort((stop, start))
+    gaps = start[order][1:] - stop[order][:-1]
+    gap_hours = gaps[gaps > 0] * HOURS_PER_DAY
+    if not len(gap_hours):
+        return 0, None, None
+    return len(gap_hours), float(gap_hours.mean()), float(np.median(gap_hours))

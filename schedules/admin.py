@@ -1,0 +1,159 @@
+"""Admin for schedules, blocks, targets and ingest jobs, kept fast on 25,000-block schedules:
+no per-row queries (``list_select_related``), no full-table counts, no per-object delete lists."""
+
+from django.contrib import admin, messages
+from django.db import router
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from analytics.services import refresh_analytics
+from schedules.exports import export_schedule_native
+from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
+
+
+@admin.action(description="Recompute analytics and validation")
+def refresh_selected(modeladmin, request, queryset):
+    count = 0
+    for schedule in queryset:
+        refresh_analytics(schedule)
+        count += 1
+    modeladmin.message_user(request, f"Recomputed analytics of {count} schedule(s).")
+
+
+@admin.action(description="Export in native format (one schedule)")
+def export_native_action(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(request, "Select exactly one schedule to export.", messages.WARNING)
+        return None
+    schedule = queryset.get()
+    response = HttpResponse(export_schedule_native(schedule), content_type="application/json")
+    filename = f"{slugify(schedule.name) or 'schedule'}-v{schedule.version}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class SummaryCountsMixin:
+    """Confirm deletions with per-model counts instead of listing every cascaded row."""
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        ids = [obj.pk for obj in objs]
+        blocks = SchedulingBlock.objects.using(router.db_for_write(Schedule))
+        block_count = blocks.filter(schedule_id__in=ids).count()
+        model_count = {"schedules": len(objs), "scheduling blocks (with analytics)": block_count}
+        return [str(obj) for obj in objs], model_count, set(), []
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(SummaryCountsMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "version",
+        "block_count",
+        "source_format",
+        "uploaded_at",
+        "uploaded_by",
+        "short_checksum",
+    )
+    list_filter = ("source_format", "uploaded_at")
+    search_fields = ("name", "=checksum")
+    list_select_related = ("uploaded_by",)
+    show_full_result_count = False
+    date_hierarchy = "uploaded_at"
+    actions = [refresh_selected, export_native_action]
+    readonly_fields = (
+        "checksum",
+        "version",
+        "block_count",
+        "source_format",
+        "uploaded_at",
+        "uploaded_by",
+        "period_start_mjd",
+        "period_end_mjd",
+        "location_lat_deg",
+        "location_lon_deg",
+        "location_height_m",
+        "dark_period_count",
+    )
+    # The period arrays can hold hundreds of thousands of numbers: never render them in a form.
+    exclude = ("dark_periods", "possible_periods")
+
+    @admin.display(description="checksum")
+    def short_checksum(self, obj: Schedule) -> str:
+        return obj.checksum[:12]
+
+    @admin.display(description="dark periods")
+    def dark_period_count(self, obj: Schedule) -> int:
+        return len(obj.dark_periods)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # schedules arrive through ingest (command, upload page or API)
+
+
+@admin.register(SchedulingBlock)
+class SchedulingBlockAdmin(admin.ModelAdmin):
+    list_display = (
+        "source_block_id",
+        "block_name",
+        "target",
+        "schedule",
+        "priority",
+        "requested_duration_s",
+        "is_scheduled",
+    )
+    list_filter = ("schedule",)
+    search_fields = ("=source_block_id", "block_name", "target__name")
+    list_select_related = ("schedule", "target")
+    raw_id_fields = ("schedule", "target")
+    show_full_result_count = False
+    readonly_fields = ("schedule",)
+
+    @admin.display(boolean=True, description="scheduled")
+    def is_scheduled(self, obj: SchedulingBlock) -> bool:
+        return bool(obj.scheduled_period)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The admin view runs in a transaction: the refresh commits (or not) with the edit.
+        super().save_model(request, obj, form, change)
+        refresh_analytics(obj.schedule)
+
+    def delete_model(self, request, obj) -> None:
+        schedule = obj.schedule
+        super().delete_model(request, obj)
+        refresh_analytics(schedule)
+
+    def delete_queryset(self, request, queryset) -> None:
+        schedules = list(Schedule.objects.filter(blocks__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for schedule in schedules:
+            refresh_analytics(schedule)
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("name", "ra_deg", "dec_deg", "pm_ra_mas_per_year", "pm_dec_mas_per_year")
+    search_fields = ("name",)
+    show_full_result_count = False
+
+
+@admin.register(IngestJob)
+class IngestJobAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "requested_name",
+        "state",
+        "phase",
+        "progress",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("state",)
+    search_fields = ("requested_name", "error")
+    list_select_related = ("created_by", "schedule")
+    readonly_fields = [field.name for field in IngestJob._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

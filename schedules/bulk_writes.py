@@ -1,0 +1,55 @@
+"""Bulk row writes for the ETL load: COPY on PostgreSQL, one executemany elsewhere.
+
+Rows carry their primary keys, reserved up front with :func:`reserve_ids`, so the loader can
+write blocks, analytics and validation rows without reading anything back.
+"""
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from django.db import connection, models
+
+
+def uses_copy() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def reserve_ids(model: type[models.Model], count: int) -> np.ndarray:
+    """Reserve ``count`` primary keys for ``model`` (must run inside the load transaction)."""
+    if count == 0:
+        return np.empty(0, dtype=np.int64)
+    table = model._meta.db_table
+    pk_column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk_column, count],
+            )
+            return np.fromiter((row[0] for row in cursor.fetchall()), np.int64, count)
+        # SQLite and others: the transaction already holds the write lock (the schedule row was
+        # inserted first), so no other writer can take these ids before we commit.
+        cursor.execute(f'SELECT COALESCE(MAX("{pk_column}"), 0) FROM "{table}"')
+        (highest,) = cursor.fetchone()
+        return np.arange(highest + 1, highest + 1 + count, dtype=np.int64)
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert ``rows`` (tuples in the order of ``fields``, model field names) into ``model``."""
+    meta = model._meta
+    columns = [meta.get_field(name).column for name in fields]
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        if uses_copy():
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)
+
+
+def finite_or_none(values: np.ndarray) -> list[float | None]:
+    """A float column as Python values with NaN as ``None`` (SQL NULL)."""
+    return [None if value != value else value for value in values.tolist()]

@@ -1,0 +1,156 @@
+"""Upload jobs: store the uploaded files, queue an ingest on the task worker, and run it.
+
+The web request only saves files and queues; the worker (``manage.py db_worker``) parses and
+loads, writing its phase and progress to the job row so the job page can follow it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection
+from django.utils import timezone
+
+from schedules.formats import InputFile, ScheduleInputError
+from schedules.models import IngestJob
+from schedules.services import ingest_schedule
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_WRITE_INTERVAL_S = 0.5
+# A running job whose worker has not written progress for this long has died.
+STALE_AFTER = timedelta(minutes=10)
+
+
+def upload_digest(*files: UploadedFile | None) -> str:
+    """SHA-256 over the uploaded files' bytes (in order), to spot an identical re-upload."""
+    digest = hashlib.sha256()
+    for upload in files:
+        digest.update(b"\x00file\x00" if upload is not None else b"\x00none\x00")
+        if upload is not None:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
+
+
+def previous_upload(digest: str) -> IngestJob | None:
+    """A finished job for exactly these files whose schedule still exists."""
+    return (
+        IngestJob.objects.filter(
+            upload_digest=digest, state=IngestJob.State.SUCCEEDED, schedule__isnull=False
+        )
+        .select_related("schedule")
+        .first()
+    )
+
+
+def create_ingest_job(
+    *,
+    schedule_file: UploadedFile,
+    visibility_file: UploadedFile | None = None,
+    dark_periods_file: UploadedFile | None = None,
+    name: str = "",
+    user=None,
+) -> IngestJob:
+    """Store the files and queue the ingest; an identical earlier upload finishes at once."""
+    from schedules.tasks import run_ingest_job_task
+
+    digest = upload_digest(schedule_file, visibility_file, dark_periods_file)
+    earlier = previous_upload(digest)
+    job = IngestJob(requested_name=name.strip(), created_by=user, upload_digest=digest)
+    if earlier is not None:
+        now = timezone.now()
+        job.state = IngestJob.State.SUCCEEDED
+        job.phase = "done"
+        job.progress = 1.0
+        job.started_at = job.finished_at = now
+        job.schedule = earlier.schedule
+    job.schedule_file = schedule_file
+    if visibility_file is not None:
+        job.visibility_file = visibility_file
+    if dark_periods_file is not None:
+        job.dark_periods_file = dark_periods_file
+    job.save()
+    if job.state == IngestJob.State.QUEUED:
+        result = run_ingest_job_task.enqueue(job.pk)
+        IngestJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
+        job.refresh_from_db()
+    return job
+
+
+def _input_file(field) -> InputFile | None:
+    if not field:
+        return None
+    with field.open("rb") as handle:
+        return InputFile(name=field.name.rsplit("/", 1)[-1], data=handle.read())
+
+
+def run_ingest_job(job_id: int) -> int | None:
+    """Run one queued job to the end; returns the schedule id, or ``None`` when it failed."""
+    job = IngestJob.objects.get(pk=job_id)
+    if job.state != IngestJob.State.QUEUED:
+        return job.schedule_id
+    now = timezone.now()
+    IngestJob.objects.filter(pk=job.pk).update(
+        state=IngestJob.State.RUNNING, started_at=now, heartbeat_at=now, phase="read"
+    )
+    last_write = 0.0
+
+    def progress(phase: str, fraction: float) -> None:
+        nonlocal last_write
+        # Writes inside the load transaction would stay invisible until commit: skip them.
+        if connection.in_atomic_block or time.monotonic() - last_write < PROGRESS_WRITE_INTERVAL_S:
+            return
+        last_write = time.monotonic()
+        IngestJob.objects.filter(pk=job.pk).update(
+            phase=phase, progress=fraction, heartbeat_at=timezone.now()
+        )
+
+    try:
+        outcome = ingest_schedule(
+            _input_file(job.schedule_file),
+            visibility=_input_file(job.visibility_file),
+            dark_periods=_input_file(job.dark_periods_file),
+            name=job.requested_name or None,
+            uploaded_by=job.created_by,
+            progress=progress,
+        )
+    except ScheduleInputError as error:
+        _finish(job, IngestJob.State.FAILED, error=str(error))
+        return None
+    except Exception as error:
+        logger.exception("Ingest job %s failed", job.pk)
+        _finish(job, IngestJob.State.FAILED, error=f"Internal error while ingesting: {error}")
+        return None
+    _finish(job, IngestJob.State.SUCCEEDED, schedule_id=outcome.schedule.pk)
+    return outcome.schedule.pk
+
+
+def _finish(job: IngestJob, state: str, *, error: str = "", schedule_id: int | None = None):
+    now = timezone.now()
+    IngestJob.objects.filter(pk=job.pk).update(
+        state=state,
+        phase="done" if state == IngestJob.State.SUCCEEDED else "failed",
+        progress=1.0 if state == IngestJob.State.SUCCEEDED else job.progress,
+        error=error,
+        schedule_id=schedule_id,
+        finished_at=now,
+        heartbeat_at=now,
+    )
+
+
+def fail_stale_jobs(now=None) -> int:
+    """Mark running jobs whose worker stopped reporting as failed; returns how many."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    return IngestJob.objects.filter(state=IngestJob.State.RUNNING, heartbeat_at__lt=cutoff).update(
+        state=IngestJob.State.FAILED,
+        phase="failed",
+        error="The worker stopped while running this job (it was killed or crashed); "
+        "nothing was stored. Upload the files again to retry.",
+        finished_at=timezone.now(),
+    )

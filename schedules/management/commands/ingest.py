@@ -1,0 +1,125 @@
+"""``manage.py ingest``: load a schedule file (and its companions) into the database."""
+
+from __future__ import annotations
+
+import sys
+
+import orjson
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from schedules.formats import InputFile, ScheduleInputError
+from schedules.services import IngestOutcome, ingest_schedule
+
+EXIT_BAD_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest a schedule (raw, snake-case or native JSON; detected automatically) with "
+        "optional visibility (possible periods) and dark-period files. The same content twice "
+        "is stored once."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("schedule", help="schedule JSON file")
+        parser.add_argument("--visibility", help="possible-periods (visibility) JSON file")
+        parser.add_argument("--dark-periods", help="dark-periods JSON file")
+        parser.add_argument("--name", help="schedule name (default: the file's name field or stem)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="parse and analyse only; write nothing"
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print one JSON object instead of text"
+        )
+
+    def handle(self, *args, **options) -> None:
+        as_json = options["json"]
+        try:
+            schedule = InputFile.from_path(options["schedule"])
+            visibility = _optional_file(options["visibility"])
+            dark_periods = _optional_file(options["dark_periods"])
+            with ProgressDisplay(enabled=not as_json and sys.stderr.isatty()) as progress:
+                outcome = ingest_schedule(
+                    schedule,
+                    visibility=visibility,
+                    dark_periods=dark_periods,
+                    name=options["name"],
+                    progress=progress,
+                    dry_run=options["dry_run"],
+                )
+        except ScheduleInputError as error:
+            if as_json:
+                self.stdout.write(
+                    orjson.dumps(
+                        {
+                            "error": str(error),
+                            "file": error.file,
+                            "location": error.location,
+                            "message": error.message,
+                        }
+                    ).decode()
+                )
+                raise CommandError(str(error), returncode=EXIT_BAD_INPUT) from None
+            raise CommandError(
+                f"{error}\nNothing was written to the database.", returncode=EXIT_BAD_INPUT
+            ) from None
+        self.stdout.write(_render(outcome, dry_run=options["dry_run"], as_json=as_json))
+
+
+def _optional_file(path: str | None) -> InputFile | None:
+    return InputFile.from_path(path) if path else None
+
+
+def _render(outcome: IngestOutcome, *, dry_run: bool, as_json: bool) -> str:
+    schedule = outcome.schedule
+    if as_json:
+        return orjson.dumps(
+            {
+                "id": schedule.pk if schedule else None,
+                "name": outcome.name,
+                "version": schedule.version if schedule else None,
+                "blocks": outcome.block_count,
+                "checksum": outcome.checksum,
+                "created": outcome.created and not dry_run,
+                "already_ingested": not outcome.created,
+                "dry_run": dry_run,
+            }
+        ).decode()
+    if not outcome.created:
+        return (
+            f"Already ingested as schedule {schedule.pk} "
+            f'("{schedule.name}" version {schedule.version}); nothing changed.'
+        )
+    if dry_run:
+        return (
+            f'Dry run: "{outcome.name}" is valid ({outcome.block_count:,} blocks, checksum '
+            f"{outcome.checksum[:12]}); nothing was written."
+        )
+    return (
+        f'Ingested schedule {schedule.pk}: "{schedule.name}" version {schedule.version}, '
+        f"{schedule.block_count:,} blocks (checksum {outcome.checksum[:12]})."
+    )
+
+
+class ProgressDisplay:
+    """A tqdm bar on a terminal; plain phase lines on stderr otherwise."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._bar = tqdm(total=100, unit="%", file=sys.stderr, leave=False) if enabled else None
+        self._phase = ""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def __call__(self, phase: str, fraction: float) -> None:
+        if self._bar is not None:
+            self._bar.set_description(phase)
+            self._bar.update(round(fraction * 100) - self._bar.n)
+        elif phase != self._phase:
+            self._phase = phase
+            sys.stderr.write(f"{phase} ({fraction:.0%})\n")
