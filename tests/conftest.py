@@ -13,3 +13,19 @@ def shared_data() -> Path:
     """The real-format samples shipped beside the repository in ``../shared/data``."""
     assert SHARED_DATA_DIR.is_dir(), f"expected the shared samples at {SHARED_DATA_DIR}"
     return SHARED_DATA_DIR
+
+
+@pytest.fixture
+def store_schedule(db):
+    """Store a hand-made schedule through the real ETL: ``store_schedule(blocks=[...], ...)``.
+
+    Takes ``make_schedule_data`` arguments plus ``name``; returns the ``Schedule``.
+    """
+    from schedules.services import ingest_schedule_data
+    from tests.analytics.factories import make_schedule_data
+
+    def store(blocks=None, dark_periods=None, *, name: str = "test schedule", **fields):
+        data = make_schedule_data(blocks, dark_periods, **fields)
+        return ingest_schedule_data(data, name=name).schedule
+
+    return store
