@@ -51,11 +51,10 @@ def merge_grouped_periods(
     opens[1:] = (groups[1:] != groups[:-1]) | (start[1:] > reach[:-1])
     closes = np.ones(len(start), dtype=bool)
     closes[:-1] = opens[1:]
-    first = np.flatnonzero(opens)
 
-    merged = np.column_stack((start[first], reach[closes]))
+    merged = np.column_stack((start[opens], reach[closes]))
     merged_offsets = np.zeros(group_count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(groups[first], minlength=group_count), out=merged_offsets[1:])
+    np.cumsum(np.bincount(groups[opens], minlength=group_count), out=merged_offsets[1:])
     return merged, merged_offsets
 
 
@@ -157,9 +156,9 @@ def overlap_counts(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     stop = np.asarray(stop, dtype=np.float64)
     positive = start < stop
     counts = np.zeros(len(start), dtype=np.int64)
-    own_start, own_stop = start[positive], stop[positive]
-    starting_before_stop = np.searchsorted(np.sort(own_start), own_stop, side="left")
-    stopped_by_start = np.searchsorted(np.sort(own_stop), own_start, side="right")
+    start, stop = start[positive], stop[positive]
+    starting_before_stop = np.searchsorted(np.sort(start), stop, side="left")
+    stopped_by_start = np.searchsorted(np.sort(stop), start, side="right")
     counts[positive] = starting_before_stop - stopped_by_start - 1
     return counts
 
@@ -175,12 +174,12 @@ def overlap_durations(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     stop = np.asarray(stop, dtype=np.float64)
     positive = start < stop
     totals = np.zeros(len(start), dtype=np.float64)
-    own_start, own_stop = start[positive], stop[positive]
-    if not len(own_start):
+    start, stop = start[positive], stop[positive]
+    if not len(start):
         return totals
 
-    edges = np.concatenate((own_start, own_stop))
-    steps = np.concatenate((np.ones(len(own_start)), -np.ones(len(own_stop))))
+    edges = np.concatenate((start, stop))
+    steps = np.concatenate((np.ones(len(start)), -np.ones(len(stop))))
     order = np.argsort(edges, kind="stable")
     edges = edges[order]
     coverage = np.cumsum(steps[order])
@@ -192,6 +191,6 @@ def overlap_durations(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
         edge = np.searchsorted(edges, points, side="right") - 1
         return area[edge] + coverage[edge] * (points - edges[edge])
 
-    covered = area_until(own_stop) - area_until(own_start)
-    totals[positive] = np.maximum(covered - (own_stop - own_start), 0.0)
+    covered = area_until(stop) - area_until(start)
+    totals[positive] = np.maximum(covered - (stop - start), 0.0)
     return totals

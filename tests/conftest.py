@@ -29,3 +29,10 @@ def store_schedule(db):
         return ingest_schedule_data(data, name=name).schedule
 
     return store
+
+
+@pytest.fixture(params=["etl", "legacy"])
+def data_source(request, settings) -> str:
+    """Run the test once reading stored analytics and once recomputing from blocks."""
+    settings.DATA_SOURCE = request.param
+    return request.param

@@ -11,9 +11,15 @@ from analytics.intervals import find_overlapping_pairs
 from analytics.models import PriorityBucket
 from analytics.selectors.filters import BlockFilters, block_mask
 from analytics.statistics import mean_or_none
-from analytics.transform import CORRELATION_VARIABLES, spearman_correlations
+from analytics.transform import spearman_correlations
 from schedules.models import Schedule
 
+CORRELATION_VARIABLES = (
+    "priority",
+    "total_visibility_hours",
+    "requested_hours",
+    "elevation_range_deg",
+)
 TOP_COUNT = 10
 STRONG_CORRELATION = 0.7
 MODERATE_CORRELATION = 0.4
@@ -205,7 +211,8 @@ def _findings(
             f"{VARIABLE_LABELS[pair['y']]} (Spearman ρ = {rho:.2f})."
         )
     findings.append(
-        f"{conflicts:,} pairs of scheduled blocks overlap in time."
+        f"{conflicts:,} {'pair' if conflicts == 1 else 'pairs'} of scheduled blocks "
+        "overlap in time."
         if conflicts
         else "No scheduled blocks overlap in time."
     )

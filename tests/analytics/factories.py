@@ -32,6 +32,7 @@ BLOCK_DEFAULTS: dict[str, Any] = {
     "fixed": None,
     "scheduled": None,
 }
+NAME_FIELDS = {"source_id", "block_name", "target_name"}
 PERIOD_FIELDS = {
     "fixed": ("fixed_start_mjd", "fixed_stop_mjd"),
     "scheduled": ("scheduled_start_mjd", "scheduled_stop_mjd"),
@@ -51,11 +52,7 @@ def make_schedule_data(
     ``sb-<index>``, ``""`` and ``target-<index>``.
     """
     blocks = [{**BLOCK_DEFAULTS, **block} for block in blocks or []]
-    unknown = {key for block in blocks for key in block} - set(BLOCK_DEFAULTS) - {
-        "source_id",
-        "block_name",
-        "target_name",
-    }
+    unknown = {key for block in blocks for key in block} - set(BLOCK_DEFAULTS) - NAME_FIELDS
     if unknown:
         raise TypeError(f"unknown block fields: {sorted(unknown)}")
 

@@ -57,9 +57,7 @@ class TestMergePeriods:
 
     def test_overlapping_touching_and_nested_periods_merge_and_gaps_stay(self):
         periods = np.array([[5.0, 6.0], [0.0, 2.0], [1.0, 3.0], [3.0, 4.0], [1.5, 1.7], [7, 8]])
-        np.testing.assert_array_equal(
-            merge_periods(periods), [[0.0, 4.0], [5.0, 6.0], [7.0, 8.0]]
-        )
+        np.testing.assert_array_equal(merge_periods(periods), [[0.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
 
     def test_a_period_nested_in_an_earlier_long_one_does_not_end_the_union(self):
         periods = np.array([[0.0, 10.0], [1.0, 2.0], [3.0, 4.0], [10.0, 11.0]])
@@ -151,7 +149,15 @@ class TestOverlappingPairs:
             ([[0, 4], [1, 5], [2, 6]], [(0, 1, 3.0), (0, 2, 2.0), (1, 2, 3.0)]),
             ([[0, 4], [2, 2], [NAN, 3], [3, 1]], []),
         ],
-        ids=["overlap", "touching", "nested", "equal-starts", "reverse-order", "three-way", "empty"],
+        ids=[
+            "overlap",
+            "touching",
+            "nested",
+            "equal-starts",
+            "reverse-order",
+            "three-way",
+            "empty",
+        ],
     )
     def test_pairs_and_overlap(self, periods, expected):
         periods = np.array(periods, dtype=np.float64)

@@ -1,0 +1,151 @@
+"""The three ways input files write a time period, and lists of periods as numpy arrays.
+
+Periods are the bulk of every input (a real possible-periods file holds ~700,000), so they
+are decoded into small structs without garbage-collector tracking, turned into arrays one
+column at a time, and checked with vector operations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from schedules.formats.errors import ScheduleInputError
+
+
+class RawTime(msgspec.Struct, gc=False):
+    """``{"format": "MJD", "scale": "UTC", "value": …}``; only the value is read (MJD UTC)."""
+
+    value: float
+
+
+class RawPeriod(msgspec.Struct, gc=False):
+    startTime: RawTime
+    stopTime: RawTime
+
+
+class SnakePeriod(msgspec.Struct, gc=False):
+    start: float
+    stop: float
+
+
+class NativePeriod(msgspec.Struct, gc=False):
+    start_mjd: float
+    end_mjd: float
+
+
+@dataclass(frozen=True)
+class PeriodStyle:
+    """One way of writing a period: its struct, its two keys and how to read them back."""
+
+    label: str
+    struct: type[msgspec.Struct]
+    keys: tuple[str, str]
+    start: Callable[[Any], float]
+    stop: Callable[[Any], float]
+
+    def describe(self) -> str:
+        return "/".join(self.keys)
+
+
+RAW_PERIODS = PeriodStyle(
+    "raw", RawPeriod, ("startTime", "stopTime"), attrgetter("startTime.value"), attrgetter("stopTime.value")
+)
+SNAKE_PERIODS = PeriodStyle(
+    "snake-case", SnakePeriod, ("start", "stop"), attrgetter("start"), attrgetter("stop")
+)
+NATIVE_PERIODS = PeriodStyle(
+    "native", NativePeriod, ("start_mjd", "end_mjd"), attrgetter("start_mjd"), attrgetter("end_mjd")
+)
+ALL_PERIOD_STYLES = (RAW_PERIODS, SNAKE_PERIODS, NATIVE_PERIODS)
+
+_PERIOD_KEY = re.compile(rb'"(startTime|stopTime|start_mjd|end_mjd|start|stop)"\s*:')
+
+
+def sniff_period_style(
+    data: bytes, candidates: Sequence[PeriodStyle] = ALL_PERIOD_STYLES
+) -> PeriodStyle | None:
+    """The style of the first period key in ``data``, or None when it has no period.
+
+    A key is a quoted name followed by a colon, so a string value such as a target called
+    "start" is not mistaken for one.
+    """
+    for match in _PERIOD_KEY.finditer(data):
+        key = match[1].decode()
+        for style in candidates:
+            if key in style.keys:
+                return style
+    return None
+
+
+def uses_style(data: bytes, style: PeriodStyle) -> bool:
+    keys = b"|".join(re.escape(key.encode()) for key in style.keys)
+    return re.search(rb'"(?:' + keys + rb')"\s*:', data) is not None
+
+
+def mixed_style_message(message: str, data: bytes, chosen: PeriodStyle, others: Sequence[PeriodStyle]) -> str:
+    """``message`` with the likely cause added when a period lacks a key of the file's style
+    because the file also writes periods in another style."""
+    if not any(f'"{key}"' in message for key in chosen.keys):
+        return message
+    for other in others:
+        if other is not chosen and uses_style(data, other):
+            return (
+                f"{message}: the file mixes {chosen.describe()} and {other.describe()} periods; "
+                f"use one style throughout"
+            )
+    return message
+
+
+def period_array(periods: Sequence[Any], style: PeriodStyle) -> np.ndarray:
+    """``(k, 2)`` float64 array of ``[start, stop]`` from decoded period structs."""
+    array = np.empty((len(periods), 2), dtype=np.float64)
+    array[:, 0] = np.fromiter(map(style.start, periods), np.float64, len(periods))
+    array[:, 1] = np.fromiter(map(style.stop, periods), np.float64, len(periods))
+    return array
+
+
+def period_lists_array(lists: Sequence[Sequence[Any]], style: PeriodStyle) -> tuple[np.ndarray, np.ndarray]:
+    """All lists back to back as one ``(m, 2)`` array, plus ``offsets`` (list ``i`` owns rows
+    ``offsets[i]:offsets[i + 1]``)."""
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)), out=offsets[1:])
+    return period_array(list(chain.from_iterable(lists)), style), offsets
+
+
+def first_unordered(periods: np.ndarray) -> int | None:
+    """Index of the first period whose start is not before its stop, if any."""
+    unordered = ~(periods[:, 0] < periods[:, 1])
+    return int(np.argmax(unordered)) if unordered.any() else None
+
+
+def unordered_message(start: float, stop: float) -> str:
+    return f"start {float(start)!r} is not before stop {float(stop)!r}"
+
+
+def check_ordered(file: str, periods: np.ndarray, path_of: Callable[[int], str]) -> None:
+    """Raise at ``path_of(i)`` for the first period ``i`` with start ≥ stop."""
+    index = first_unordered(periods)
+    if index is not None:
+        start, stop = periods[index]
+        raise ScheduleInputError(file, path_of(index), unordered_message(start, stop))
+
+
+def check_lists_ordered(
+    file: str, periods: np.ndarray, offsets: np.ndarray, path_of: Callable[[int, int], str]
+) -> None:
+    """Like ``check_ordered`` for lists laid out by ``offsets``; ``path_of(list, period)``."""
+    index = first_unordered(periods)
+    if index is not None:
+        owner = int(np.searchsorted(offsets, index, side="right")) - 1
+        start, stop = periods[index]
+        raise ScheduleInputError(
+            file, path_of(owner, index - int(offsets[owner])), unordered_message(start, stop)
+        )
