@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+HOURS_PER_DAY = 24.0
+
 
 def merge_periods(periods: np.ndarray) -> np.ndarray:
     """The union of ``periods`` as sorted, disjoint ``[start, stop]`` rows.

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 
-from analytics.intervals import merge_periods, overlap_counts
+from analytics.intervals import HOURS_PER_DAY, merge_periods, overlap_counts
 from schedules.schedule_data import ScheduleData
 from validation.rules import Findings, evaluate_rules
 
-HOURS_PER_DAY = 24.0
 SECONDS_PER_HOUR = 3600.0
 
 

@@ -23,7 +23,7 @@ def mjd_to_datetime64(mjd: np.ndarray) -> np.ndarray:
     """Vectorised MJD → ``datetime64[us]`` (UTC, naive); NaN becomes NaT."""
     values = np.asarray(mjd, dtype=np.float64)
     micros = np.where(np.isnan(values), 0, np.rint(values * _MICROSECONDS_PER_DAY))
-    result = _MJD_EPOCH_64 + micros.astype("timedelta64[us]")
+    result = _MJD_EPOCH_64 + micros.astype(np.int64).astype("timedelta64[us]")
     return np.where(np.isnan(values), np.datetime64("NaT"), result)
 
 

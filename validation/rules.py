@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analytics.intervals import (
+    HOURS_PER_DAY,
     contained_in_own_periods,
     contained_in_periods,
     find_overlapping_pairs,
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from analytics.transform import BlockMetrics
     from schedules.schedule_data import ScheduleData
 
-HOURS_PER_DAY = 24.0
-SECONDS_PER_HOUR = 3600.0
 NO_VISIBILITY_HOURS = 0.001
 VISIBILITY_TOLERANCE_HOURS = 1e-6
 FIXED_WINDOW_TOLERANCE_HOURS = 0.001
@@ -215,11 +214,23 @@ def evaluate_rules(data: ScheduleData, metrics: BlockMetrics) -> Findings:
 
 
 Text = str | Callable[[int], str]
+COLUMNS = (
+    "rule",
+    "status",
+    "criticality",
+    "category",
+    "field",
+    "current_value",
+    "expected_value",
+    "message",
+)
 
 
 class _FindingsBuilder:
+    """Collects the rows of each rule that fired, then orders them and adds ``valid`` rows."""
+
     def __init__(self) -> None:
-        self._fired: list[tuple[Rule, np.ndarray, str, list[str], list[str], list[str]]] = []
+        self._fired: list[tuple[int, np.ndarray, dict[str, list[str]]]] = []
 
     def add(
         self,
@@ -233,65 +244,44 @@ class _FindingsBuilder:
         blocks = np.flatnonzero(mask)
         if not len(blocks):
             return
-        indices = blocks.tolist()
-        self._fired.append(
-            (
-                RULES[slug],
-                blocks,
-                field,
-                _texts(current, indices),
-                _texts(expected, indices),
-                [message(index) for index in indices],
-            )
-        )
+        rule, indices = RULES[slug], blocks.tolist()
+        texts = {
+            "rule": slug,
+            "status": rule.status,
+            "criticality": rule.criticality,
+            "category": rule.category,
+            "field": field,
+            "current_value": current,
+            "expected_value": expected,
+            "message": message,
+        }
+        columns = {name: _texts(text, indices) for name, text in texts.items()}
+        self._fired.append((_RULE_POSITION[slug], blocks, columns))
 
     def build(self, block_count: int) -> Findings:
-        self._fired.sort(key=lambda fired: _RULE_POSITION[fired[0].slug])
         flagged = np.zeros(block_count, dtype=bool)
-        for _, blocks, *_ in self._fired:
+        for _, blocks, _ in self._fired:
             flagged[blocks] = True
-        clean = np.flatnonzero(~flagged)
-
-        block_index = np.concatenate([blocks for _, blocks, *_ in self._fired] + [clean])
-        columns: dict[str, list[str]] = {
-            name: []
-            for name in (
-                "rule",
-                "status",
-                "criticality",
-                "category",
-                "field",
-                "current_value",
-                "expected_value",
-                "message",
-            )
+        clean = np.flatnonzero(~flagged).tolist()
+        valid_texts = dict.fromkeys(COLUMNS, "") | {
+            "rule": VALID,
+            "status": VALID,
+            "message": NO_ISSUES_MESSAGE,
         }
-        for rule, blocks, field, current, expected, messages in self._fired:
-            count = len(blocks)
-            columns["rule"] += [rule.slug] * count
-            columns["status"] += [rule.status] * count
-            columns["criticality"] += [rule.criticality] * count
-            columns["category"] += [rule.category] * count
-            columns["field"] += [field] * count
-            columns["current_value"] += current
-            columns["expected_value"] += expected
-            columns["message"] += messages
-        for name, value in (
-            ("rule", VALID),
-            ("status", VALID),
-            ("message", NO_ISSUES_MESSAGE),
-        ):
-            columns[name] += [value] * len(clean)
-        for name in ("criticality", "category", "field", "current_value", "expected_value"):
-            columns[name] += [""] * len(clean)
+        valid_rows = {name: _texts(text, clean) for name, text in valid_texts.items()}
 
-        # Rows were appended rule by rule; a stable sort by block keeps rule order per block.
+        parts = sorted(self._fired, key=lambda part: part[0])
+        parts.append((len(RULES), np.array(clean, dtype=np.int64), valid_rows))
+        block_index = np.concatenate([blocks for _, blocks, _ in parts]).astype(np.int64)
+        # Parts are in rule order, so a stable sort by block keeps rule order within a block.
         order = np.argsort(block_index, kind="stable")
         return Findings(
-            block_index=block_index[order].astype(np.int64),
+            block_index=block_index[order],
             **{
-                name: np.array(values, dtype=object)[order].tolist()
-                for name, values in columns.items()
+                name: np.array(
+                    [text for _, _, columns in parts for text in columns[name]], dtype=object
+                )[order].tolist()
+                for name in COLUMNS
             },
         )
 
@@ -575,8 +565,7 @@ def _check_overlaps(findings: _FindingsBuilder, data: ScheduleData, metrics: Blo
     start = metrics.scheduled_start_mjd[scheduled_blocks]
     stop = metrics.scheduled_stop_mjd[scheduled_blocks]
     partner_counts = overlap_counts(start, stop)
-    overlapping = partner_counts > 0
-    if not overlapping.any():
+    if not partner_counts.any():
         return
     overlap_hours = overlap_durations(start, stop) * HOURS_PER_DAY
     partners = _named_partners(start, stop, int(partner_counts.sum()) // 2)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
-from analytics.intervals import find_overlapping_pairs
+from analytics.intervals import find_overlapping_pairs, overlap_counts
 from analytics.models import PriorityBucket
 from analytics.selectors.filters import BlockFilters, block_mask
 from analytics.statistics import mean_or_none
@@ -21,6 +21,9 @@ CORRELATION_VARIABLES = (
     "elevation_range_deg",
 )
 TOP_COUNT = 10
+# The conflicts table lists the largest overlaps; the count above it is always exact.
+CONFLICT_LIST_LIMIT = 500
+CONFLICT_PARTNERS_PER_BLOCK = 50
 STRONG_CORRELATION = 0.7
 MODERATE_CORRELATION = 0.4
 PRIORITY_BIAS_THRESHOLD = 0.5
@@ -69,7 +72,8 @@ class InsightsData:
     correlation_matrix: list[list[float | None]]  # 4×4 in CORRELATION_VARIABLES order
     top_by_priority: BlockFrame
     top_by_visibility: BlockFrame
-    conflicts: list[Conflict]
+    conflict_count: int
+    conflicts: list[Conflict]  # the largest overlaps, at most CONFLICT_LIST_LIMIT
 
 
 def insights(schedule: Schedule, filters: BlockFilters) -> InsightsData:
@@ -79,15 +83,19 @@ def insights(schedule: Schedule, filters: BlockFilters) -> InsightsData:
     correlations = spearman_correlations(
         {name: getattr(shown, name) for name in CORRELATION_VARIABLES}
     )
-    conflicts = _conflicts(shown)
+    scheduled = shown.take(shown.is_scheduled)
+    conflict_count = int(
+        overlap_counts(scheduled.scheduled_start_mjd, scheduled.scheduled_stop_mjd).sum() // 2
+    )
     return InsightsData(
         metrics=metrics,
-        findings=_findings(metrics, correlations, shown, len(conflicts)),
+        findings=_findings(metrics, correlations, shown, conflict_count),
         correlations=correlations,
         correlation_matrix=_matrix(correlations),
         top_by_priority=shown.take(_top(shown.priority)),
         top_by_visibility=shown.take(_top(shown.total_visibility_hours)),
-        conflicts=conflicts,
+        conflict_count=conflict_count,
+        conflicts=_conflicts(scheduled),
     )
 
 
@@ -120,12 +128,13 @@ def _top(values: np.ndarray) -> np.ndarray:
     return np.argsort(-values, kind="stable")[:TOP_COUNT]
 
 
-def _conflicts(shown: BlockFrame) -> list[Conflict]:
-    scheduled = shown.take(shown.is_scheduled)
+def _conflicts(scheduled: BlockFrame) -> list[Conflict]:
     first, second, overlap = find_overlapping_pairs(
-        scheduled.scheduled_start_mjd, scheduled.scheduled_stop_mjd
+        scheduled.scheduled_start_mjd,
+        scheduled.scheduled_stop_mjd,
+        max_later_partners=CONFLICT_PARTNERS_PER_BLOCK,
     )
-    order = np.argsort(-overlap, kind="stable")
+    order = np.argsort(-overlap, kind="stable")[:CONFLICT_LIST_LIMIT]
     start, stop, ids = (
         scheduled.scheduled_start_mjd,
         scheduled.scheduled_stop_mjd,

@@ -55,13 +55,17 @@ def number_row(**values: float | None) -> tuple[float | None, ...]:
 def block_columns(file: str, paths: BlockPaths, rows: BlockRows) -> dict[str, object]:
     """ScheduleData keyword arguments for the blocks, after the per-block checks."""
     _check_ids(file, paths, rows.source_ids)
-    for names, field in ((rows.block_names, paths.block_name), (rows.target_names, paths.target_name)):
+    for names, field in (
+        (rows.block_names, paths.block_name),
+        (rows.target_names, paths.target_name),
+    ):
         if field is not None:
             for index, name in enumerate(names):
                 check_name_length(file, paths.field(index, field), name)
     table = np.array(rows.numbers, dtype=np.float64).reshape(len(rows.numbers), len(FLOAT_COLUMNS))
     columns: dict[str, object] = {
-        name: np.ascontiguousarray(table[:, position]) for position, name in enumerate(FLOAT_COLUMNS)
+        name: np.ascontiguousarray(table[:, position])
+        for position, name in enumerate(FLOAT_COLUMNS)
     }
     for column, field in (
         ("requested_duration_s", paths.requested_duration),

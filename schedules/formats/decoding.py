@@ -143,7 +143,9 @@ def _explain_validation(error: msgspec.ValidationError) -> tuple[str, str]:
     expected = _EXPECTED.match(raw_message)
     missing = _MISSING_FIELD.match(raw_message)
     if expected:
-        wanted = " or ".join(_TYPE_NAMES.get(kind, kind) for kind in expected["expected"].split(" | "))
+        wanted = " or ".join(
+            _TYPE_NAMES.get(kind, kind) for kind in expected["expected"].split(" | ")
+        )
         got = _TYPE_NAMES.get(expected["got"], expected["got"])
         if not path and "object" in expected["expected"]:
             return path, f"expected a JSON object at the top level, got {got}"

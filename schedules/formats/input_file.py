@@ -26,12 +26,16 @@ class InputFile:
         except FileNotFoundError:
             raise ScheduleInputError(path.name, "", f"file not found: {path}") from None
         except OSError as error:
-            raise ScheduleInputError(path.name, "", f"cannot read the file: {error.strerror}") from None
+            raise ScheduleInputError(
+                path.name, "", f"cannot read the file: {error.strerror}"
+            ) from None
         check_size(path.name, size)
         try:
             return cls(path.name, path.read_bytes())
         except OSError as error:
-            raise ScheduleInputError(path.name, "", f"cannot read the file: {error.strerror}") from None
+            raise ScheduleInputError(
+                path.name, "", f"cannot read the file: {error.strerror}"
+            ) from None
 
 
 def check_size(name: str, size: int) -> None:

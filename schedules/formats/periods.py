@@ -8,10 +8,9 @@ column at a time, and checked with vector operations.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -43,26 +42,42 @@ class NativePeriod(msgspec.Struct, gc=False):
 
 @dataclass(frozen=True)
 class PeriodStyle:
-    """One way of writing a period: its struct, its two keys and how to read them back."""
+    """One way of writing a period: its struct, its two keys, and how to read the start and
+    stop values of many periods (plain generators: twice as fast as attrgetter here)."""
 
     label: str
     struct: type[msgspec.Struct]
     keys: tuple[str, str]
-    start: Callable[[Any], float]
-    stop: Callable[[Any], float]
+    starts: Callable[[Iterable[Any]], Iterator[float]]
+    stops: Callable[[Iterable[Any]], Iterator[float]]
 
     def describe(self) -> str:
         return "/".join(self.keys)
 
+    def bounds(self, period: Any) -> tuple[float, float]:
+        return next(self.starts((period,))), next(self.stops((period,)))
+
 
 RAW_PERIODS = PeriodStyle(
-    "raw", RawPeriod, ("startTime", "stopTime"), attrgetter("startTime.value"), attrgetter("stopTime.value")
+    "raw",
+    RawPeriod,
+    ("startTime", "stopTime"),
+    starts=lambda periods: (period.startTime.value for period in periods),
+    stops=lambda periods: (period.stopTime.value for period in periods),
 )
 SNAKE_PERIODS = PeriodStyle(
-    "snake-case", SnakePeriod, ("start", "stop"), attrgetter("start"), attrgetter("stop")
+    "snake-case",
+    SnakePeriod,
+    ("start", "stop"),
+    starts=lambda periods: (period.start for period in periods),
+    stops=lambda periods: (period.stop for period in periods),
 )
 NATIVE_PERIODS = PeriodStyle(
-    "native", NativePeriod, ("start_mjd", "end_mjd"), attrgetter("start_mjd"), attrgetter("end_mjd")
+    "native",
+    NativePeriod,
+    ("start_mjd", "end_mjd"),
+    starts=lambda periods: (period.start_mjd for period in periods),
+    stops=lambda periods: (period.end_mjd for period in periods),
 )
 ALL_PERIOD_STYLES = (RAW_PERIODS, SNAKE_PERIODS, NATIVE_PERIODS)
 
@@ -90,7 +105,9 @@ def uses_style(data: bytes, style: PeriodStyle) -> bool:
     return re.search(rb'"(?:' + keys + rb')"\s*:', data) is not None
 
 
-def mixed_style_message(message: str, data: bytes, chosen: PeriodStyle, others: Sequence[PeriodStyle]) -> str:
+def mixed_style_message(
+    message: str, data: bytes, chosen: PeriodStyle, others: Sequence[PeriodStyle]
+) -> str:
     """``message`` with the likely cause added when a period lacks a key of the file's style
     because the file also writes periods in another style."""
     if not any(f'"{key}"' in message for key in chosen.keys):
@@ -107,12 +124,14 @@ def mixed_style_message(message: str, data: bytes, chosen: PeriodStyle, others: 
 def period_array(periods: Sequence[Any], style: PeriodStyle) -> np.ndarray:
     """``(k, 2)`` float64 array of ``[start, stop]`` from decoded period structs."""
     array = np.empty((len(periods), 2), dtype=np.float64)
-    array[:, 0] = np.fromiter(map(style.start, periods), np.float64, len(periods))
-    array[:, 1] = np.fromiter(map(style.stop, periods), np.float64, len(periods))
+    array[:, 0] = np.fromiter(style.starts(periods), np.float64, len(periods))
+    array[:, 1] = np.fromiter(style.stops(periods), np.float64, len(periods))
     return array
 
 
-def period_lists_array(lists: Sequence[Sequence[Any]], style: PeriodStyle) -> tuple[np.ndarray, np.ndarray]:
+def period_lists_array(
+    lists: Sequence[Sequence[Any]], style: PeriodStyle
+) -> tuple[np.ndarray, np.ndarray]:
     """All lists back to back as one ``(m, 2)`` array, plus ``offsets`` (list ``i`` owns rows
     ``offsets[i]:offsets[i + 1]``)."""
     offsets = np.zeros(len(lists) + 1, dtype=np.int64)

@@ -15,6 +15,7 @@ from schedules.formats.errors import ScheduleInputError
 from schedules.formats.periods import RawPeriod, RawTime
 from schedules.schedule_data import ScheduleData, SourceFormat
 
+
 # Field names are the keys exactly as the telescope software writes them.
 class Celestial(msgspec.Struct, gc=False):
     raInDeg: float
@@ -177,7 +178,9 @@ def _fixed_window(file: str, index: int, time: TimeConstraint) -> tuple[float | 
     )
 
 
-def _fixed_time(file: str, index: int, key: str, period_key: str, element: FixedTime | float) -> float:
+def _fixed_time(
+    file: str, index: int, key: str, period_key: str, element: FixedTime | float
+) -> float:
     if isinstance(element, float):
         return element
     if element.value is not None:

@@ -150,7 +150,7 @@ def test_insights(schedule):
     assert (metrics.impossible_blocks, metrics.excluded_impossible) == (1, 1)
     assert ids(data.top_by_priority) == ["D", "B", "A"]
     assert ids(data.top_by_visibility) == ["A", "D", "B"]  # ties keep block order
-    assert data.conflicts == []
+    assert data.conflicts == [] and data.conflict_count == 0
     assert data.findings[0] == "2 of 3 blocks are scheduled (66.7%), using 3.0 h of telescope time."
     assert "Priority bias: scheduled blocks have a higher mean priority" in data.findings[1]
     assert data.correlation_matrix[0][0] == 1.0

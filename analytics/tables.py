@@ -1,0 +1,632 @@
+"""The data behind every chart and table of the report pages, as plain tables.
+
+A chart's CSV download is its table, and the figure is drawn from the same selector data, so
+what a user downloads is exactly what the chart shows. Page tables (validation issues,
+observations, top blocks…) are built here too, so a table on a page and its CSV agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from analytics.block_frame import BlockFrame
+from analytics.models import PriorityBucket
+from analytics.selectors import (
+    CompareData,
+    DistributionsData,
+    InsightsData,
+    SkyMapData,
+    TimelineData,
+    TrendsData,
+    VisibilityHistogram,
+)
+from analytics.selectors.compare import BlockChange
+from analytics.selectors.trends import RateBin, SmoothedCurve
+from analytics.statistics import SplitHistogram, Stats
+from analytics.transform import CORRELATION_VARIABLES
+from schedules.mjd import mjd_to_datetime64, mjd_to_iso
+from validation.selectors import ValidationReport
+
+BUCKET_LABELS = dict(PriorityBucket.choices)
+VARIABLE_TITLES = {
+    "priority": "Priority",
+    "total_visibility_hours": "Total visibility (h)",
+    "requested_hours": "Requested time (h)",
+    "elevation_range_deg": "Elevation range (°)",
+}
+SCHEDULED_LABEL, UNSCHEDULED_LABEL = "Scheduled", "Unscheduled"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    decimals: int | None = None  # floats on a page; the CSV keeps full precision
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[Column, ...]
+    rows: Sequence[Sequence]
+
+    @property
+    def header(self) -> list[str]:
+        return [column.title for column in self.columns]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, title: str) -> list:
+        index = self.header.index(title)
+        return [row[index] for row in self.rows]
+
+    def write_csv(self, stream) -> None:
+        writer = csv.writer(stream)
+        writer.writerow(self.header)
+        writer.writerows([_csv_cell(value) for value in row] for row in self.rows)
+
+    def display_rows(self, rows: Iterable[Sequence] | None = None) -> list[list[str]]:
+        """Rows (all, or a page of them) as the strings a page shows."""
+        return [
+            [_display_cell(value, column) for value, column in zip(row, self.columns, strict=True)]
+            for row in (self.rows if rows is None else rows)
+        ]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _csv_cell(value):
+    if _missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _display_cell(value, column: Column) -> str:
+    if _missing(value):
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and column.decimals is not None:
+        return f"{value:,.{column.decimals}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _floats(values: np.ndarray) -> list[float | None]:
+    return [None if math.isnan(value) else value for value in np.asarray(values, float).tolist()]
+
+
+def _status_labels(is_scheduled: np.ndarray) -> list[str]:
+    return [SCHEDULED_LABEL if flag else UNSCHEDULED_LABEL for flag in is_scheduled.tolist()]
+
+
+def _optional_iso(mjd: float | None) -> str:
+    return "" if mjd is None else mjd_to_iso(np.array([mjd]))[0]
+
+
+# --- Sky map ---------------------------------------------------------------------------------
+
+
+def sky_map_table(data: SkyMapData) -> Table:
+    points = data.points
+    return Table(
+        (
+            Column("Block ID"),
+            Column("Name"),
+            Column("RA (°)", 3),
+            Column("Dec (°)", 3),
+            Column("Priority", 2),
+            Column("Priority bucket"),
+            Column("Status"),
+            Column("Requested (h)", 2),
+            Column("Scheduled start (UTC)"),
+            Column("Scheduled start (MJD)", 5),
+        ),
+        list(
+            zip(
+                points.source_block_id.tolist(),
+                points.display_name.tolist(),
+                points.ra_deg.tolist(),
+                points.dec_deg.tolist(),
+                points.priority.tolist(),
+                [BUCKET_LABELS[bucket] for bucket in points.priority_bucket.tolist()],
+                _status_labels(points.is_scheduled),
+                points.requested_hours.tolist(),
+                mjd_to_iso(points.scheduled_start_mjd),
+                _floats(points.scheduled_start_mjd),
+                strict=True,
+            )
+        ),
+    )
+
+
+# --- Distributions ---------------------------------------------------------------------------
+
+
+def histogram_table(histogram: SplitHistogram, variable: str) -> Table:
+    title = VARIABLE_TITLES[variable]
+    return Table(
+        (
+            Column(f"{title} from", 3),
+            Column(f"{title} to", 3),
+            Column(SCHEDULED_LABEL),
+            Column(UNSCHEDULED_LABEL),
+        ),
+        list(
+            zip(
+                histogram.edges[:-1].tolist(),
+                histogram.edges[1:].tolist(),
+                histogram.scheduled.tolist(),
+                histogram.unscheduled.tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def priority_by_status_table(data: DistributionsData) -> Table:
+    rows = [(SCHEDULED_LABEL, value) for value in data.priority_scheduled]
+    rows += [(UNSCHEDULED_LABEL, value) for value in data.priority_unscheduled]
+    return Table((Column("Status"), Column("Priority", 2)), rows)
+
+
+def statistics_table(data: DistributionsData) -> Table:
+    def row(label: str, stats: Stats) -> tuple:
+        return (
+            label,
+            stats.count,
+            stats.mean,
+            stats.median,
+            stats.std,
+            stats.min,
+            stats.max,
+            stats.sum,
+        )
+
+    return Table(
+        (
+            Column("Variable"),
+            Column("Count"),
+            Column("Mean", 2),
+            Column("Median", 2),
+            Column("Std. dev.", 2),
+            Column("Min", 2),
+            Column("Max", 2),
+            Column("Sum", 1),
+        ),
+        [
+            row("Priority", data.priority_stats),
+            row(VARIABLE_TITLES["total_visibility_hours"], data.visibility_stats),
+            row(VARIABLE_TITLES["requested_hours"], data.requested_stats),
+        ],
+    )
+
+
+# --- Visibility over time --------------------------------------------------------------------
+
+
+def visibility_table(data: VisibilityHistogram) -> Table:
+    by_bucket = data.visible_by_bucket.tolist()
+    return Table(
+        (
+            Column("Bin start (UTC)"),
+            Column("Bin end (UTC)"),
+            Column("Bin start (MJD)", 5),
+            Column("Bin end (MJD)", 5),
+            Column("Visible blocks"),
+            *(Column(label) for label in BUCKET_LABELS.values()),
+        ),
+        list(
+            zip(
+                mjd_to_iso(data.bin_start_mjd),
+                mjd_to_iso(data.bin_end_mjd),
+                data.bin_start_mjd.tolist(),
+                data.bin_end_mjd.tolist(),
+                data.visible_count.tolist(),
+                *by_bucket,
+                strict=True,
+            )
+        ),
+    )
+
+
+# --- Timeline --------------------------------------------------------------------------------
+
+OBSERVATION, DARK_PERIOD = "observation", "dark period"
+
+
+def _month_pieces(start: float, stop: float) -> list[tuple[str, float, float, float, float]]:
+    """Split [start, stop) MJD at UTC month boundaries: (month, from day, to day, start, stop).
+
+    Days are fractional days of the month counted from 1 (midnight on the 1st is 1.0).
+    """
+    pieces = []
+    month = np.datetime64(mjd_to_datetime64(np.array([start]))[0], "M")
+    while True:
+        month_start = _mjd_of(month)
+        next_month = month + np.timedelta64(1, "M")
+        month_end = _mjd_of(next_month)
+        piece_start, piece_stop = max(start, month_start), min(stop, month_end)
+        if piece_stop > piece_start:
+            pieces.append(
+                (
+                    str(month),
+                    1.0 + piece_start - month_start,
+                    1.0 + piece_stop - month_start,
+                    piece_start,
+                    piece_stop,
+                )
+            )
+        if stop <= month_end:
+            return pieces
+        month = next_month
+
+
+def _mjd_of(month: np.datetime64) -> float:
+    epoch = np.datetime64("1858-11-17", "D")
+    return float((month.astype("datetime64[D]") - epoch) / np.timedelta64(1, "D"))
+
+
+def timeline_table(data: TimelineData) -> Table:
+    """One row per rectangle drawn: observations and dark periods, split at month ends."""
+    rows = []
+    obs = data.observations
+    for block_id, name, priority, start, stop in zip(
+        obs.source_block_id.tolist(),
+        obs.display_name.tolist(),
+        obs.priority.tolist(),
+        obs.scheduled_start_mjd.tolist(),
+        obs.scheduled_stop_mjd.tolist(),
+        strict=True,
+    ):
+        for month, day_from, day_to, piece_start, piece_stop in _month_pieces(start, stop):
+            rows.append(
+                (
+                    OBSERVATION,
+                    block_id,
+                    name,
+                    priority,
+                    month,
+                    day_from,
+                    day_to,
+                    piece_start,
+                    piece_stop,
+                )
+            )
+    for start, stop in data.dark_periods.tolist():
+        for month, day_from, day_to, piece_start, piece_stop in _month_pieces(start, stop):
+            rows.append(
+                (DARK_PERIOD, "", "", None, month, day_from, day_to, piece_start, piece_stop)
+            )
+    return Table(
+        (
+            Column("Kind"),
+            Column("Block ID"),
+            Column("Name"),
+            Column("Priority", 2),
+            Column("Month"),
+            Column("From day", 4),
+            Column("To day", 4),
+            Column("Start (MJD)", 5),
+            Column("Stop (MJD)", 5),
+        ),
+        rows,
+    )
+
+
+def observations_table(observations: BlockFrame) -> Table:
+    return Table(
+        (
+            Column("Block ID"),
+            Column("Name"),
+            Column("Priority", 2),
+            Column("Start (UTC)"),
+            Column("Stop (UTC)"),
+            Column("Start (MJD)", 5),
+            Column("Stop (MJD)", 5),
+            Column("Duration (h)", 2),
+            Column("RA (°)", 3),
+            Column("Dec (°)", 3),
+            Column("Requested (h)", 2),
+            Column("Visibility (h)", 2),
+        ),
+        list(
+            zip(
+                observations.source_block_id.tolist(),
+                observations.display_name.tolist(),
+                observations.priority.tolist(),
+                mjd_to_iso(observations.scheduled_start_mjd),
+                mjd_to_iso(observations.scheduled_stop_mjd),
+                observations.scheduled_start_mjd.tolist(),
+                observations.scheduled_stop_mjd.tolist(),
+                observations.scheduled_hours.tolist(),
+                observations.ra_deg.tolist(),
+                observations.dec_deg.tolist(),
+                observations.requested_hours.tolist(),
+                observations.total_visibility_hours.tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def dark_periods_table(data: TimelineData) -> Table:
+    dark = data.dark_periods
+    return Table(
+        (
+            Column("Start (UTC)"),
+            Column("End (UTC)"),
+            Column("Start (MJD)", 5),
+            Column("End (MJD)", 5),
+            Column("Duration (h)", 2),
+        ),
+        list(
+            zip(
+                mjd_to_iso(dark[:, 0]),
+                mjd_to_iso(dark[:, 1]),
+                dark[:, 0].tolist(),
+                dark[:, 1].tolist(),
+                ((dark[:, 1] - dark[:, 0]) * 24.0).tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+# --- Insights --------------------------------------------------------------------------------
+
+
+def correlation_table(data: InsightsData) -> Table:
+    titles = [VARIABLE_TITLES[name] for name in CORRELATION_VARIABLES]
+    return Table(
+        (Column("Variable"), *(Column(title, 3) for title in titles)),
+        [(title, *row) for title, row in zip(titles, data.correlation_matrix, strict=True)],
+    )
+
+
+def top_blocks_table(blocks: BlockFrame) -> Table:
+    return Table(
+        (
+            Column("Block ID"),
+            Column("Name"),
+            Column("Priority", 2),
+            Column("Visibility (h)", 2),
+            Column("Requested (h)", 2),
+            Column("Status"),
+        ),
+        list(
+            zip(
+                blocks.source_block_id.tolist(),
+                blocks.display_name.tolist(),
+                blocks.priority.tolist(),
+                blocks.total_visibility_hours.tolist(),
+                blocks.requested_hours.tolist(),
+                _status_labels(blocks.is_scheduled),
+                strict=True,
+            )
+        ),
+    )
+
+
+def conflicts_table(data: InsightsData) -> Table:
+    conflicts = data.conflicts
+    starts_a = mjd_to_iso(np.array([c.start_a_mjd for c in conflicts]))
+    stops_a = mjd_to_iso(np.array([c.stop_a_mjd for c in conflicts]))
+    starts_b = mjd_to_iso(np.array([c.start_b_mjd for c in conflicts]))
+    stops_b = mjd_to_iso(np.array([c.stop_b_mjd for c in conflicts]))
+    return Table(
+        (
+            Column("Block A"),
+            Column("Block B"),
+            Column("A start (UTC)"),
+            Column("A stop (UTC)"),
+            Column("B start (UTC)"),
+            Column("B stop (UTC)"),
+            Column("Overlap (h)", 3),
+        ),
+        [
+            (c.block_a, c.block_b, start_a, stop_a, start_b, stop_b, c.overlap_hours)
+            for c, start_a, stop_a, start_b, stop_b in zip(
+                conflicts, starts_a, stops_a, starts_b, stops_b, strict=True
+            )
+        ],
+    )
+
+
+# --- Trends ----------------------------------------------------------------------------------
+
+
+def rate_bins_table(bins: list[RateBin], value_title: str) -> Table:
+    return Table(
+        (
+            Column("Bin"),
+            Column(value_title, 2),
+            Column("From", 2),
+            Column("To", 2),
+            Column("Blocks"),
+            Column(SCHEDULED_LABEL),
+            Column("Scheduling rate", 3),
+        ),
+        [(b.label, b.value, b.low, b.high, b.count, b.scheduled, b.rate) for b in bins],
+    )
+
+
+def smoothed_table(curve: SmoothedCurve, value_title: str) -> Table:
+    return Table(
+        (Column(value_title, 3), Column("Smoothed scheduling rate", 3), Column("Blocks weighing")),
+        list(zip(curve.x.tolist(), curve.rate.tolist(), curve.samples.tolist(), strict=True)),
+    )
+
+
+def heatmap_table(data: TrendsData) -> Table:
+    heatmap = data.heatmap
+    columns = (
+        Column("Visibility from (h)", 2),
+        Column("Visibility to (h)", 2),
+        Column("Requested from (h)", 2),
+        Column("Requested to (h)", 2),
+        Column("Blocks"),
+        Column("Scheduling rate", 3),
+    )
+    if heatmap is None:
+        return Table(columns, [])
+    v_edges, r_edges = heatmap.visibility_edges.tolist(), heatmap.requested_edges.tolist()
+    rows = []
+    for i in range(len(v_edges) - 1):
+        for j in range(len(r_edges) - 1):
+            rate = float(heatmap.rate[i, j])
+            rows.append(
+                (
+                    v_edges[i],
+                    v_edges[i + 1],
+                    r_edges[j],
+                    r_edges[j + 1],
+                    int(heatmap.count[i, j]),
+                    None if math.isnan(rate) else rate,
+                )
+            )
+    return Table(columns, rows)
+
+
+def model_table(data: TrendsData) -> Table:
+    model = data.model
+    rows = [] if model is None else [("intercept", model.intercept), *model.coefficients.items()]
+    return Table((Column("Feature"), Column("Coefficient", 4)), rows)
+
+
+# --- Compare ---------------------------------------------------------------------------------
+
+
+def compare_metrics_table(data: CompareData) -> Table:
+    a, b = data.a, data.b
+    metrics = (
+        ("Blocks", a.total_blocks, b.total_blocks),
+        ("Scheduled blocks", a.scheduled_blocks, b.scheduled_blocks),
+        ("Scheduling rate", a.scheduling_rate, b.scheduling_rate),
+        ("Priority sum of scheduled", a.priority_sum_scheduled, b.priority_sum_scheduled),
+        ("Mean priority of scheduled", a.priority_mean_scheduled, b.priority_mean_scheduled),
+        ("Median priority of scheduled", a.priority_median_scheduled, b.priority_median_scheduled),
+        ("Priority capture ratio", a.priority_capture_ratio, b.priority_capture_ratio),
+        ("Scheduled hours", a.scheduled_hours, b.scheduled_hours),
+        ("Mean planned time of scheduled (h)", a.planned_hours_mean, b.planned_hours_mean),
+        ("Median planned time of scheduled (h)", a.planned_hours_median, b.planned_hours_median),
+        ("Gaps between observations", a.gap_count, b.gap_count),
+        ("Mean gap (h)", a.gap_mean_hours, b.gap_mean_hours),
+        ("Median gap (h)", a.gap_median_hours, b.gap_median_hours),
+    )
+    return Table(
+        (Column("Metric"), Column("A", 3), Column("B", 3), Column("B − A", 3)),
+        [
+            (
+                label,
+                value_a,
+                value_b,
+                None if value_a is None or value_b is None else value_b - value_a,
+            )
+            for label, value_a, value_b in metrics
+        ],
+    )
+
+
+def block_ids_table(ids: list[str]) -> Table:
+    return Table((Column("Block ID"),), [(block_id,) for block_id in ids])
+
+
+def block_changes_table(changes: list[BlockChange]) -> Table:
+    def iso(values: list[float | None]) -> list[str]:
+        return mjd_to_iso(np.array([np.nan if v is None else v for v in values], dtype=float))
+
+    columns = [
+        iso([c.start_a_mjd for c in changes]),
+        iso([c.stop_a_mjd for c in changes]),
+        iso([c.start_b_mjd for c in changes]),
+        iso([c.stop_b_mjd for c in changes]),
+    ]
+    return Table(
+        (
+            Column("Block ID"),
+            Column("Name"),
+            Column("Priority in A", 2),
+            Column("Priority in B", 2),
+            Column("Start in A (UTC)"),
+            Column("Stop in A (UTC)"),
+            Column("Start in B (UTC)"),
+            Column("Stop in B (UTC)"),
+            Column("Start shift (h)", 2),
+        ),
+        [
+            (
+                c.source_block_id,
+                c.display_name,
+                c.priority_a,
+                c.priority_b,
+                *times,
+                c.start_shift_hours,
+            )
+            for c, *times in zip(changes, *columns, strict=True)
+        ],
+    )
+
+
+def compare_values_table(data: CompareData, attribute: str, title: str, decimals: int) -> Table:
+    """One row per value of a per-schedule list (e.g. priorities of scheduled blocks)."""
+    rows = [("A", value) for value in getattr(data.a, attribute)]
+    rows += [("B", value) for value in getattr(data.b, attribute)]
+    return Table((Column("Schedule"), Column(title, decimals)), rows)
+
+
+# --- Validation ------------------------------------------------------------------------------
+
+
+def validation_issues_table(report: ValidationReport) -> Table:
+    return Table(
+        (
+            Column("Criticality"),
+            Column("Status"),
+            Column("Block ID"),
+            Column("Name"),
+            Column("Issue"),
+            Column("Category"),
+            Column("Field"),
+            Column("Current value"),
+            Column("Expected"),
+            Column("Description"),
+        ),
+        [
+            (
+                i.criticality,
+                i.status,
+                i.source_block_id,
+                i.display_name,
+                i.title,
+                i.category.replace("_", " "),
+                i.field,
+                i.current_value,
+                i.expected_value,
+                i.message,
+            )
+            for i in report.issues
+        ],
+    )
+
+
+def validation_rules_table(report: ValidationReport) -> Table:
+    return Table(
+        (
+            Column("Rule"),
+            Column("Issue"),
+            Column("Status"),
+            Column("Criticality"),
+            Column("Blocks"),
+        ),
+        [(r.rule, r.title, r.status, r.criticality, r.blocks) for r in report.rule_counts],
+    )

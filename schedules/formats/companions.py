@@ -1,0 +1,165 @@
+"""The files that may accompany a schedule of any format: visibility ("possible periods")
+and dark periods. Each accepts every shape and period style the formats have used."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import msgspec
+import numpy as np
+
+from schedules.formats.assembly import checked_location, checked_window
+from schedules.formats.decoding import check_depth, decode, key_path, prepare
+from schedules.formats.errors import ScheduleInputError
+from schedules.formats.input_file import InputFile
+from schedules.formats.periods import (
+    ALL_PERIOD_STYLES,
+    NATIVE_PERIODS,
+    PeriodStyle,
+    check_lists_ordered,
+    check_ordered,
+    mixed_style_message,
+    period_array,
+    period_lists_array,
+    sniff_period_style,
+)
+from schedules.schedule_data import Location, ScheduleData
+
+_WRAPPER_KEYS = ("SchedulingBlock", "blocks")
+_STARTS_WITH_ARRAY = re.compile(rb"[ \t\r\n]*\[")
+
+
+class VisibilityWrapper[P](msgspec.Struct, gc=False):
+    """``{"SchedulingBlock": {id: [...]}}`` (raw) or ``{"blocks": {id: [...]}}``. A bare
+    ``{id: [...]}`` map decodes to neither (or to a list, if a block is called so)."""
+
+    SchedulingBlock: dict[str, list[P]] | list[P] | None = None
+    blocks: dict[str, list[P]] | list[P] | None = None
+
+
+class GeographicCoordinates(msgspec.Struct, gc=False):
+    lat: float
+    lon: float
+    alt: float
+
+
+class Observatory(msgspec.Struct, gc=False):
+    coordinates: GeographicCoordinates = msgspec.field(name="coordinates::ConstGeographic")
+
+
+class DarkPeriodsFile[P](msgspec.Struct, gc=False):
+    dark_periods: list[P]
+    Location: Observatory | None = None
+    time_window: P | None = msgspec.field(default=None, name="Time Window")
+
+
+@dataclass(frozen=True)
+class VisibilityReplacement:
+    """New visibility for some blocks: block ``block_indices[i]`` gets rows
+    ``offsets[i]:offsets[i + 1]`` of ``periods``."""
+
+    block_indices: np.ndarray
+    periods: np.ndarray
+    offsets: np.ndarray
+
+
+def _decode_with_style(file: str, data: bytes, target, style: PeriodStyle | None, **options):
+    try:
+        return decode(file, data, target, **options)
+    except ScheduleInputError as error:
+        if style is None:
+            raise
+        message = mixed_style_message(error.message, data, style, ALL_PERIOD_STYLES)
+        raise ScheduleInputError(file, error.location, message) from None
+
+
+def read_visibility(file: InputFile, source_ids: list[str]) -> VisibilityReplacement:
+    """The periods the visibility file gives for blocks of the schedule; ids the schedule
+    does not have are ignored (so are their periods)."""
+    data = prepare(file)
+    sniffed = sniff_period_style(data)
+    style = sniffed or NATIVE_PERIODS
+    values = list[style.struct]
+    wrapper = _decode_with_style(
+        file.name,
+        data,
+        VisibilityWrapper[style.struct],
+        sniffed,
+        keyed=dict.fromkeys(_WRAPPER_KEYS, values),
+    )
+    wrapped = [key for key in _WRAPPER_KEYS if isinstance(getattr(wrapper, key), dict)]
+    if len(wrapped) > 1:
+        raise ScheduleInputError(
+            file.name, "", 'has both "SchedulingBlock" and "blocks"; expected one'
+        )
+    if wrapped:
+        container = wrapped[0]
+        mapping = getattr(wrapper, container)
+    else:
+        container = ""
+        mapping = _decode_with_style(
+            file.name, data, dict[str, values], sniffed, keyed={"": values}
+        )
+    check_depth(file.name, data)
+    matched = [index for index, source_id in enumerate(source_ids) if source_id in mapping]
+    periods, offsets = period_lists_array([mapping[source_ids[index]] for index in matched], style)
+    check_lists_ordered(
+        file.name,
+        periods,
+        offsets,
+        lambda entry, period: f"{container}{key_path(source_ids[matched[entry]])}[{period}]",
+    )
+    return VisibilityReplacement(np.array(matched, dtype=np.int64), periods, offsets)
+
+
+def replace_visibility(data: ScheduleData, replacement: VisibilityReplacement) -> None:
+    """Give the replaced blocks their new periods, keeping every other block's, in one gather."""
+    old_counts = data.visibility_counts()
+    new_counts = np.diff(replacement.offsets)
+    counts = old_counts.copy()
+    counts[replacement.block_indices] = new_counts
+    # Where each block's rows start in old + new stacked together.
+    sources = data.visibility_offsets[:-1].copy()
+    sources[replacement.block_indices] = len(data.visibility_periods) + replacement.offsets[:-1]
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    rows = np.repeat(sources - offsets[:-1], counts) + np.arange(offsets[-1])
+    stacked = np.concatenate([data.visibility_periods, replacement.periods])
+    data.visibility_periods = stacked[rows]
+    data.visibility_offsets = offsets
+
+
+def read_dark_periods(
+    file: InputFile,
+) -> tuple[np.ndarray, Location | None, tuple[float, float] | None]:
+    """Dark periods ``(k, 2)``, the observatory and the time window, from a dark-periods file:
+    raw ``{"dark_periods", "Location", "Time Window"}``, ``{"dark_periods": [...]}`` in any
+    period style, or a bare list of periods."""
+    data = prepare(file)
+    sniffed = sniff_period_style(data)
+    style = sniffed or NATIVE_PERIODS
+    if _STARTS_WITH_ARRAY.match(data):
+        listed = _decode_with_style(file.name, data, list[style.struct], sniffed)
+        content = DarkPeriodsFile(dark_periods=listed)
+        path_prefix = ""
+    else:
+        content = _decode_with_style(file.name, data, DarkPeriodsFile[style.struct], sniffed)
+        path_prefix = "dark_periods"
+    check_depth(file.name, data)
+    periods = period_array(content.dark_periods, style)
+    check_ordered(file.name, periods, lambda index: f"{path_prefix}[{index}]")
+    location = None
+    if content.Location is not None:
+        coordinates = content.Location.coordinates
+        location = checked_location(
+            file.name, "Location", coordinates.lat, coordinates.lon, coordinates.alt
+        )
+    window = None
+    if content.time_window is not None:
+        window = checked_window(
+            file.name,
+            "Time Window",
+            *style.bounds(content.time_window),
+        )
+    return periods, location, window

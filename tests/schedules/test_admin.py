@@ -1,0 +1,96 @@
+"""The admin stays fast on large schedules and keeps analytics in step with edits."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from analytics.models import BlockAnalytics, ScheduleSummary
+from schedules.models import SchedulingBlock
+
+pytestmark = pytest.mark.django_db
+T0 = 60000.0
+
+
+def many_blocks(count: int) -> list[dict]:
+    return [
+        dict(source_id=f"sb-{i}", priority=float(i % 10), visibility=[(T0, T0 + 0.5)])
+        for i in range(count)
+    ]
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:schedules_schedulingblock_changelist",
+        "admin:schedules_schedule_changelist",
+        "admin:schedules_target_changelist",
+        "admin:analytics_blockanalytics_changelist",
+        "admin:validation_validationresult_changelist",
+    ],
+)
+def test_changelists_make_no_per_row_queries(admin_client, store_schedule, url_name):
+    store_schedule(many_blocks(20), name="small")
+    small = queries_for(admin_client, reverse(url_name))
+    store_schedule(many_blocks(150), name="large")
+    assert queries_for(admin_client, reverse(url_name)) == small
+
+
+def test_block_search_by_source_id(admin_client, store_schedule):
+    store_schedule(many_blocks(5))
+    response = admin_client.get(
+        reverse("admin:schedules_schedulingblock_changelist"), {"q": "sb-3"}
+    )
+    assert b"sb-3" in response.content and b"sb-4" not in response.content
+
+
+def test_editing_a_block_refreshes_its_schedules_analytics(admin_client, store_schedule):
+    schedule = store_schedule([dict(source_id="a", priority=1.0), dict(source_id="b")])
+    block = SchedulingBlock.objects.get(schedule=schedule, source_block_id="a")
+    url = reverse("admin:schedules_schedulingblock_change", args=[block.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update(priority=9.0, visibility_periods="[]", scheduled_period="[]",
+                fixed_start_mjd="", fixed_stop_mjd="")  # fmt: skip
+    data = {key: "" if value is None else value for key, value in data.items()}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    analytics = BlockAnalytics.objects.get(block=block)
+    assert analytics.priority == 9.0 and analytics.is_impossible
+    assert ScheduleSummary.objects.get(schedule=schedule).priority_max == 9.0
+
+
+def test_deleting_a_block_refreshes_the_summary(admin_client, store_schedule):
+    schedule = store_schedule([dict(source_id="a"), dict(source_id="b")])
+    block = SchedulingBlock.objects.get(schedule=schedule, source_block_id="a")
+    url = reverse("admin:schedules_schedulingblock_delete", args=[block.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert ScheduleSummary.objects.get(schedule=schedule).total_blocks == 1
+
+
+def test_schedule_delete_confirmation_counts_instead_of_listing(admin_client, store_schedule):
+    schedule = store_schedule(many_blocks(40))
+    url = reverse("admin:schedules_schedule_delete", args=[schedule.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert b"sb-39" not in response.content
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not SchedulingBlock.objects.exists()
+
+
+def test_refresh_action(admin_client, store_schedule):
+    schedule = store_schedule(many_blocks(3))
+    BlockAnalytics.objects.filter(schedule=schedule).delete()
+    response = admin_client.post(
+        reverse("admin:schedules_schedule_changelist"),
+        {"action": "refresh_selected", "_selected_action": [schedule.pk]},
+    )
+    assert response.status_code == 302
+    assert BlockAnalytics.objects.filter(schedule=schedule).count() == 3
