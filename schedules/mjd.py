@@ -24,7 +24,7 @@ def mjd_to_datetime64(mjd: np.ndarray) -> np.ndarray:
     values = np.asarray(mjd, dtype=np.float64)
     micros = np.where(np.isnan(values), 0, np.rint(values * _MICROSECONDS_PER_DAY))
     result = _MJD_EPOCH_64 + micros.astype(np.int64).astype("timedelta64[us]")
-    return np.where(np.isnan(values), np.datetime64("NaT"), result)
+    return np.where(np.isnan(values), np.datetime64("NaT", "us"), result)
 
 
 def mjd_to_iso(mjd: np.ndarray) -> list[str]:

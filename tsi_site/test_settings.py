@@ -18,3 +18,4 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="tsi-test-media-")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic in tests

@@ -114,13 +114,12 @@ def decode(
     target_type: Any,
     *,
     keyed: dict[str, Any] | None = None,
-    prefix: str = "",
 ) -> Any:
     """Decode ``data`` into ``target_type`` or raise a located ``ScheduleInputError``.
 
     ``keyed`` maps the path (``""`` for the top level) of each JSON object whose keys are data
     (block ids) to the type of its values, so an error inside one can name the key instead
-    of msgspec's ``[...]``. ``prefix`` is the path of ``data`` inside a larger document.
+    of msgspec's ``[...]``.
     """
     try:
         return _decoder(target_type).decode(data)
@@ -128,7 +127,7 @@ def decode(
         location, message = _explain_validation(error)
         if _ANY_KEY in location and keyed:
             location = _name_the_key(data, location, keyed)
-        raise ScheduleInputError(name, _join(prefix, location), message) from None
+        raise ScheduleInputError(name, location, message) from None
     except msgspec.DecodeError as error:
         raise _syntax_error(name, data, error) from None
     except RecursionError:
@@ -143,8 +142,8 @@ def _explain_validation(error: msgspec.ValidationError) -> tuple[str, str]:
     expected = _EXPECTED.match(raw_message)
     missing = _MISSING_FIELD.match(raw_message)
     if expected:
-        wanted = " or ".join(
-            _TYPE_NAMES.get(kind, kind) for kind in expected["expected"].split(" | ")
+        wanted = _either(
+            [_TYPE_NAMES.get(kind, kind) for kind in expected["expected"].split(" | ")]
         )
         got = _TYPE_NAMES.get(expected["got"], expected["got"])
         if not path and "object" in expected["expected"]:
@@ -154,7 +153,13 @@ def _explain_validation(error: msgspec.ValidationError) -> tuple[str, str]:
         return path, f'missing required field "{missing["field"]}"'
     if raw_message == "Number out of range":
         return path, "number is out of range (larger than a double-precision float can hold)"
+    if raw_message == "Integer value out of range":
+        return path, "integer is out of range"
     return path, raw_message[:1].lower() + raw_message[1:]
+
+
+def _either(choices: list[str]) -> str:
+    return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
 
 
 def _name_the_key(data: bytes, location: str, keyed: dict[str, Any]) -> str:
@@ -164,10 +169,14 @@ def _name_the_key(data: bytes, location: str, keyed: dict[str, Any]) -> str:
     value_type = keyed.get(mapping_path)
     if value_type is None:
         return location
-    mapping = data
-    for field in filter(None, mapping_path.split(".")):
-        mapping = msgspec.json.decode(mapping, type=dict[str, msgspec.Raw])[field]
-    entries = msgspec.json.decode(mapping, type=dict[str, msgspec.Raw])
+    try:
+        mapping = data
+        for field in filter(None, mapping_path.split(".")):
+            mapping = msgspec.json.decode(mapping, type=dict[str, msgspec.Raw])[field]
+        entries = msgspec.json.decode(mapping, type=dict[str, msgspec.Raw])
+    except (msgspec.DecodeError, KeyError):
+        # Not expected for a path msgspec reported; its own path is still right then.
+        return location
     for key, raw_value in entries.items():
         try:
             _decoder(value_type).decode(raw_value)
@@ -220,8 +229,8 @@ def check_depth(name: str, data: bytes) -> None:
 
 def _too_deep_message(depth: int | None = None) -> str:
     limit = settings.TSI_MAX_JSON_DEPTH
-    found = f"{depth} levels" if depth is not None else "too deeply"
-    return f"JSON is nested {found}, deeper than the limit of {limit} (TSI_MAX_JSON_DEPTH)"
+    found = f"{depth} levels deep" if depth is not None else "far too deeply"
+    return f"JSON is nested {found}; the limit is {limit} levels (TSI_MAX_JSON_DEPTH)"
 
 
 def json_depth(data: bytes) -> int:

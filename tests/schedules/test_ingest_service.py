@@ -14,7 +14,7 @@ T0 = 60000.0
 pytestmark = pytest.mark.django_db
 
 
-def two_blocks(**overrides):
+def two_blocks(dark_periods=((T0 - 0.5, T0 + 2),)):
     return make_schedule_data(
         [
             dict(source_id="1000004990", priority=8.5, target_name="T32", ra_deg=158.25,
@@ -22,8 +22,7 @@ def two_blocks(**overrides):
                  scheduled=(T0 + 1.125, T0 + 1.1875), fixed=(T0 - 1, T0 + 2)),
             dict(source_id="b-2", priority=3.0, target_name="T33", visibility=[]),
         ],
-        [(T0 - 0.5, T0 + 2)],
-        **overrides,
+        list(dark_periods),
     )  # fmt: skip
 
 

@@ -1,0 +1,673 @@
+"""Plotly figures of the report pages: pure functions from selector data to a figure.
+
+A chart with nothing meaningful to draw returns ``Empty`` with a sentence for the page instead
+of a blank or broken plot. Every user-supplied string that reaches hover text is HTML-escaped:
+plotly renders hover text as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from django.utils.safestring import SafeString, mark_safe
+
+from analytics.selectors import (
+    CompareData,
+    DistributionsData,
+    InsightsData,
+    SkyMapData,
+    TimelineData,
+    TrendsData,
+    VisibilityHistogram,
+)
+from analytics.selectors.trends import RateBin, SmoothedCurve
+from analytics.statistics import SplitHistogram
+from analytics.tables import (
+    BUCKET_LABELS,
+    DARK_PERIOD,
+    OBSERVATION,
+    SCHEDULED_LABEL,
+    UNSCHEDULED_LABEL,
+    VARIABLE_TITLES,
+    timeline_table,
+)
+from analytics.transform import CORRELATION_VARIABLES
+from schedules.mjd import mjd_to_datetime64, mjd_to_iso
+
+# Okabe–Ito: distinguishable with every common form of colour blindness.
+STATUS_COLOURS = {SCHEDULED_LABEL: "#0072B2", UNSCHEDULED_LABEL: "#E69F00"}
+BUCKET_COLOURS = {1: "#56B4E9", 2: "#009E73", 3: "#CC79A7", 4: "#D55E00"}
+COMPARE_COLOURS = {"A": "#E69F00", "B": "#0072B2"}
+DARK_PERIOD_COLOUR = "#332288"
+SEQUENTIAL_SCALE = "Viridis"
+DIVERGING_SCALE = "RdBu"
+
+_AXIS = {
+    "gridcolor": "#e3e6ea",
+    "linecolor": "#9aa1a9",
+    "zerolinecolor": "#c9ced4",
+    "ticks": "outside",
+    "tickcolor": "#9aa1a9",
+    "automargin": True,
+    "title": {"standoff": 8},
+}
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {
+            "family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', sans-serif",
+            "size": 13,
+            "color": "#1f2933",
+        },
+        "colorway": ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"],
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 64, "r": 24, "t": 48, "b": 56},
+        "hoverlabel": {"font": {"family": "system-ui, sans-serif"}, "align": "left"},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "title": {"x": 0, "xanchor": "left", "font": {"size": 15}},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Empty:
+    """Shown in place of a chart: why there is nothing to draw."""
+
+    message: str
+
+
+def figure_json(figure: go.Figure) -> SafeString:
+    """The figure as JSON safe to place inside a ``<script type="application/json">`` element.
+
+    ``<``, ``>`` and ``&`` become JSON unicode escapes, so no string in the data can close the
+    element or open a comment; ``JSON.parse`` restores them.
+    """
+    text = figure.to_json()
+    return mark_safe(
+        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    )
+
+
+def escape(values: Sequence[str]) -> list[str]:
+    """Text for hover labels: plotly parses it as HTML, so user strings must be escaped."""
+    return [html.escape(str(value), quote=False) for value in values]
+
+
+def plotly_dates(mjd: np.ndarray) -> list[str]:
+    """MJD as UTC date strings plotly reads on a date axis (millisecond precision)."""
+    return np.datetime_as_string(mjd_to_datetime64(mjd), unit="ms").tolist()
+
+
+def _figure(*, height: int, **layout) -> go.Figure:
+    figure = go.Figure()
+    figure.update_layout(template=TEMPLATE, height=height, **layout)
+    return figure
+
+
+def _no_blocks(total: int) -> Empty:
+    if total == 0:
+        return Empty("This schedule has no blocks.")
+    return Empty("No blocks match the current filters.")
+
+
+# --- Sky map ---------------------------------------------------------------------------------
+
+
+def sky_map_figure(
+    data: SkyMapData, *, color_by: str, projection: str, flip_ra: bool
+) -> go.Figure | Empty:
+    points = data.points
+    if data.shown_blocks == 0:
+        return _no_blocks(data.total_blocks)
+    biggest = data.max_requested_hours
+    sizes = 5 + 14 * points.requested_hours / biggest if biggest > 0 else np.full(len(points), 7)
+    starts = mjd_to_iso(points.scheduled_start_mjd)
+    status = [
+        f"Scheduled from {start} (MJD {mjd:.5f})" if scheduled else UNSCHEDULED_LABEL
+        for scheduled, start, mjd in zip(
+            points.is_scheduled.tolist(), starts, points.scheduled_start_mjd.tolist(), strict=True
+        )
+    ]
+    customdata = np.column_stack(
+        [
+            escape(points.source_block_id),
+            escape(points.display_name),
+            points.ra_deg,
+            points.dec_deg,
+            points.priority,
+            points.requested_hours,
+            np.array(status, dtype=object),
+        ]
+    ).astype(object)
+    hover = (
+        "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
+        "RA %{customdata[2]:.3f}°, Dec %{customdata[3]:.3f}°<br>"
+        "Priority %{customdata[4]:.2f}, requested %{customdata[5]:.2f} h<br>"
+        "%{customdata[6]}<extra></extra>"
+    )
+    if color_by == "status":
+        groups = [
+            (SCHEDULED_LABEL, points.is_scheduled, STATUS_COLOURS[SCHEDULED_LABEL]),
+            (UNSCHEDULED_LABEL, ~points.is_scheduled, STATUS_COLOURS[UNSCHEDULED_LABEL]),
+        ]
+    else:
+        groups = [
+            (f"{label} priority", points.priority_bucket == bucket, BUCKET_COLOURS[bucket])
+            for bucket, label in BUCKET_LABELS.items()
+        ]
+    all_sky = projection == "aitoff"
+    figure = _figure(
+        height=600 if all_sky else 560,
+        title=f"Targets on the sky ({data.shown_blocks:,} blocks)",
+        legend_title_text="Priority bucket" if color_by != "status" else "",
+    )
+    for label, member, colour in groups:
+        if not member.any():
+            continue
+        marker = {
+            "color": colour,
+            "size": sizes[member],
+            "opacity": 0.75,
+            "line": {"width": 0.5, "color": "#ffffff"},
+        }
+        if all_sky:
+            figure.add_trace(
+                go.Scattergeo(
+                    lon=_sky_longitude(points.ra_deg[member], flip_ra),
+                    lat=points.dec_deg[member],
+                    mode="markers",
+                    name=label,
+                    marker=marker,
+                    customdata=customdata[member],
+                    hovertemplate=hover,
+                )
+            )
+        else:
+            figure.add_trace(
+                go.Scatter(
+                    x=points.ra_deg[member],
+                    y=points.dec_deg[member],
+                    mode="markers",
+                    name=label,
+                    marker=marker,
+                    customdata=customdata[member],
+                    hovertemplate=hover,
+                )
+            )
+    if all_sky:
+        _all_sky_layout(figure, flip_ra)
+    else:
+        figure.update_xaxes(
+            title_text="Right ascension (°)",
+            range=[360, 0] if flip_ra else [0, 360],
+            dtick=30,
+            constrain="domain",
+        )
+        figure.update_yaxes(
+            title_text="Declination (°)", range=[-90, 90], dtick=30, scaleanchor="x"
+        )
+    return figure
+
+
+def _sky_longitude(ra_deg: np.ndarray, flip_ra: bool) -> np.ndarray:
+    """RA as a map longitude, RA 0 in the centre; flipped, RA grows to the left as on the sky."""
+    longitude = (ra_deg + 180.0) % 360.0 - 180.0
+    return -longitude if flip_ra else longitude
+
+
+def _all_sky_layout(figure: go.Figure, flip_ra: bool) -> None:
+    hours = np.arange(0, 24, 2)
+    ra_labels = (hours * 15.0).astype(float)
+    figure.add_trace(
+        go.Scattergeo(
+            lon=_sky_longitude(ra_labels, flip_ra),
+            lat=np.zeros(len(hours)),
+            mode="text",
+            text=[f"{hour}h" for hour in hours],
+            textfont={"color": "#6b7280", "size": 11},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    figure.add_trace(
+        go.Scattergeo(
+            lon=np.zeros(4),
+            lat=[-60, -30, 30, 60],
+            mode="text",
+            text=["−60°", "−30°", "+30°", "+60°"],
+            textfont={"color": "#6b7280", "size": 11},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    figure.update_geos(
+        projection_type="aitoff",
+        showland=False,
+        showocean=False,
+        showlakes=False,
+        showrivers=False,
+        showcountries=False,
+        showsubunits=False,
+        showcoastlines=False,
+        showframe=True,
+        framecolor="#9aa1a9",
+        bgcolor="#ffffff",
+        lonaxis={"showgrid": True, "dtick": 30, "gridcolor": "#e3e6ea", "range": [-180, 180]},
+        lataxis={"showgrid": True, "dtick": 30, "gridcolor": "#e3e6ea", "range": [-90, 90]},
+    )
+    figure.update_layout(margin={"l": 8, "r": 8, "t": 56, "b": 8})
+
+
+# --- Distributions ---------------------------------------------------------------------------
+
+
+def histogram_figure(
+    histogram: SplitHistogram, variable: str, data: DistributionsData
+) -> go.Figure | Empty:
+    if data.shown_blocks == 0:
+        return _no_blocks(data.total_blocks)
+    title = VARIABLE_TITLES[variable]
+    edges = histogram.edges
+    centres, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    figure = _figure(
+        height=360,
+        barmode="stack",
+        bargap=0.04,
+        title=f"{title}: {data.scheduled_blocks:,} of {data.shown_blocks:,} scheduled",
+    )
+    ranges = np.column_stack([edges[:-1], edges[1:]])
+    for label, counts in (
+        (SCHEDULED_LABEL, histogram.scheduled),
+        (UNSCHEDULED_LABEL, histogram.unscheduled),
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=centres,
+                y=counts,
+                width=widths,
+                name=label,
+                marker_color=STATUS_COLOURS[label],
+                customdata=ranges,
+                hovertemplate=(
+                    f"{title} %{{customdata[0]:.3g}} – %{{customdata[1]:.3g}}<br>"
+                    f"{label}: %{{y}} blocks<extra></extra>"
+                ),
+            )
+        )
+    figure.update_xaxes(title_text=title)
+    figure.update_yaxes(title_text="Blocks")
+    return figure
+
+
+def priority_violin_figure(data: DistributionsData) -> go.Figure | Empty:
+    if data.shown_blocks == 0:
+        return _no_blocks(data.total_blocks)
+    figure = _figure(height=380, title="Priority by scheduling outcome", showlegend=False)
+    for label, values in (
+        (SCHEDULED_LABEL, data.priority_scheduled),
+        (UNSCHEDULED_LABEL, data.priority_unscheduled),
+    ):
+        if not values:
+            continue
+        figure.add_trace(
+            go.Violin(
+                x=[label] * len(values),
+                y=values,
+                name=label,
+                line_color=STATUS_COLOURS[label],
+                box_visible=True,
+                meanline_visible=True,
+                points=False,
+                spanmode="hard",
+                hoveron="kde+points",
+            )
+        )
+    figure.update_xaxes(title_text="Scheduling outcome")
+    figure.update_yaxes(title_text="Priority")
+    return figure
+
+
+# --- Visibility over time --------------------------------------------------------------------
+
+
+def visibility_figure(data: VisibilityHistogram) -> go.Figure | Empty:
+    if data.total_blocks == 0:
+        return _no_blocks(0)
+    if data.range_start_mjd is None or len(data.bin_start_mjd) == 0:
+        return Empty(
+            "There is no time range to bin: the schedule has no period and no block has a "
+            "visibility period."
+        )
+    if data.filtered_blocks == 0:
+        return _no_blocks(data.total_blocks)
+    if not data.visible_count.any():
+        return Empty("None of the selected blocks is visible at any time in this range.")
+    widths_ms = (data.bin_end_mjd - data.bin_start_mjd) * 86_400_000.0
+    customdata = np.column_stack(
+        [
+            np.array(mjd_to_iso(data.bin_start_mjd), dtype=object),
+            np.array(mjd_to_iso(data.bin_end_mjd), dtype=object),
+            data.bin_start_mjd,
+            data.bin_end_mjd,
+            data.visible_count,
+        ]
+    ).astype(object)
+    figure = _figure(
+        height=440,
+        barmode="stack",
+        bargap=0,
+        title=(
+            f"Blocks visible over time ({data.filtered_blocks:,} blocks, "
+            f"{len(data.bin_start_mjd):,} bins of {data.bin_minutes:,.1f} min)"
+        ),
+        legend_title_text="Priority bucket",
+    )
+    starts = plotly_dates(data.bin_start_mjd)
+    for bucket, label in BUCKET_LABELS.items():
+        figure.add_trace(
+            go.Bar(
+                x=starts,
+                y=data.visible_by_bucket[bucket - 1],
+                width=widths_ms,
+                offset=0,
+                name=label,
+                marker={"color": BUCKET_COLOURS[bucket], "line": {"width": 0}},
+                customdata=customdata,
+                hovertemplate=(
+                    "%{customdata[0]} – %{customdata[1]}<br>"
+                    "MJD %{customdata[2]:.4f} – %{customdata[3]:.4f}<br>"
+                    f"{label} priority: %{{y}} of %{{customdata[4]}} visible blocks"
+                    "<extra></extra>"
+                ),
+            )
+        )
+    figure.update_xaxes(title_text="Time (UTC)", type="date")
+    figure.update_yaxes(title_text="Visible blocks", rangemode="tozero")
+    return figure
+
+
+# --- Timeline --------------------------------------------------------------------------------
+
+
+def timeline_figure(data: TimelineData) -> go.Figure | Empty:
+    if len(data.observations) == 0:
+        if data.scheduled_blocks == 0:
+            return Empty("Nothing is scheduled in this schedule.")
+        return Empty("No scheduled block matches the current filters.")
+    table = timeline_table(data)
+    rows = np.array(table.rows, dtype=object)
+    kind = rows[:, 0]
+    months = data.months
+    figure = _figure(
+        height=max(320, 120 + 40 * len(months)),
+        barmode="overlay",
+        title=f"Scheduled observations by month ({len(data.observations):,} blocks)",
+    )
+    dark = rows[kind == DARK_PERIOD]
+    if len(dark):
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                y=dark[:, 4],
+                base=dark[:, 5].astype(float),
+                x=(dark[:, 6] - dark[:, 5]).astype(float),
+                width=0.14,
+                offset=0.3,
+                name="Dark time (observable)",
+                marker={"color": DARK_PERIOD_COLOUR, "opacity": 0.55, "line": {"width": 0}},
+                customdata=np.column_stack(
+                    [
+                        np.array(mjd_to_iso(dark[:, 7].astype(float)), dtype=object),
+                        np.array(mjd_to_iso(dark[:, 8].astype(float)), dtype=object),
+                        dark[:, 7],
+                        dark[:, 8],
+                    ]
+                ),
+                hovertemplate=(
+                    "Dark time %{customdata[0]} – %{customdata[1]}<br>"
+                    "MJD %{customdata[2]:.4f} – %{customdata[3]:.4f}<extra></extra>"
+                ),
+            )
+        )
+    observed = rows[kind == OBSERVATION]
+    priority = observed[:, 3].astype(float)
+    low, high = float(priority.min()), float(priority.max())
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    figure.add_trace(
+        go.Bar(
+            orientation="h",
+            y=observed[:, 4],
+            base=observed[:, 5].astype(float),
+            x=(observed[:, 6] - observed[:, 5]).astype(float),
+            width=0.56,
+            offset=-0.34,
+            name="Scheduled observation",
+            marker={
+                "color": priority,
+                "colorscale": SEQUENTIAL_SCALE,
+                "cmin": low,
+                "cmax": high,
+                "colorbar": {"title": {"text": "Priority"}, "thickness": 14},
+                "line": {"width": 0.4, "color": "#ffffff"},
+            },
+            customdata=np.column_stack(
+                [
+                    escape(observed[:, 1]),
+                    escape(observed[:, 2]),
+                    priority,
+                    np.array(mjd_to_iso(observed[:, 7].astype(float)), dtype=object),
+                    np.array(mjd_to_iso(observed[:, 8].astype(float)), dtype=object),
+                    observed[:, 7],
+                    observed[:, 8],
+                ]
+            ).astype(object),
+            hovertemplate=(
+                "<b>%{customdata[0]}</b> %{customdata[1]}<br>Priority %{customdata[2]:.2f}<br>"
+                "%{customdata[3]} – %{customdata[4]}<br>"
+                "MJD %{customdata[5]:.5f} – %{customdata[6]:.5f}<extra></extra>"
+            ),
+        )
+    )
+    figure.update_xaxes(title_text="Day of month (UTC)", range=[1, 32], dtick=1)
+    figure.update_yaxes(
+        title_text="Month",
+        type="category",
+        categoryorder="array",
+        categoryarray=months,
+        autorange="reversed",
+    )
+    figure.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode="pan")
+    return figure
+
+
+# --- Insights --------------------------------------------------------------------------------
+
+
+def correlation_figure(data: InsightsData) -> go.Figure | Empty:
+    if data.metrics.total_blocks < 2:
+        return Empty("Correlations need at least two blocks.")
+    titles = [VARIABLE_TITLES[name] for name in CORRELATION_VARIABLES]
+    matrix = data.correlation_matrix
+    text = [["" if value is None else f"{value:.2f}" for value in row] for row in matrix]
+    figure = _figure(height=440, title="Spearman rank correlations")
+    figure.add_trace(
+        go.Heatmap(
+            z=matrix,
+            x=titles,
+            y=titles,
+            text=text,
+            texttemplate="%{text}",
+            colorscale=DIVERGING_SCALE,
+            zmid=0,
+            zmin=-1,
+            zmax=1,
+            colorbar={"title": {"text": "ρ"}, "thickness": 14},
+            hovertemplate="%{y} vs %{x}: ρ = %{z:.3f}<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(showgrid=False)
+    figure.update_yaxes(showgrid=False)
+    return figure
+
+
+# --- Trends ----------------------------------------------------------------------------------
+
+
+def rate_by_priority_figure(data: TrendsData) -> go.Figure | Empty:
+    if data.total_blocks == 0:
+        return _no_blocks(0)
+    bins = data.by_priority
+    figure = _figure(height=360, title="Scheduling rate by priority (rounded)", showlegend=False)
+    figure.add_trace(_rate_bars(bins, [b.value for b in bins], [0.8] * len(bins)))
+    figure.update_xaxes(title_text="Priority (rounded)", dtick=1)
+    _rate_axis(figure)
+    return figure
+
+
+def rate_by_bins_figure(bins: list[RateBin], variable: str, data: TrendsData) -> go.Figure | Empty:
+    if data.total_blocks == 0:
+        return _no_blocks(0)
+    title = VARIABLE_TITLES[variable]
+    figure = _figure(height=360, title=f"Scheduling rate by {title.lower()}", showlegend=False)
+    centres = [(b.low + b.high) / 2 for b in bins]
+    widths = [(b.high - b.low) or 1.0 for b in bins]
+    figure.add_trace(_rate_bars(bins, centres, widths))
+    figure.update_xaxes(title_text=title)
+    _rate_axis(figure)
+    return figure
+
+
+def _rate_bars(bins: list[RateBin], x: list[float], widths: list[float]) -> go.Bar:
+    return go.Bar(
+        x=x,
+        y=[b.rate for b in bins],
+        width=widths,
+        marker_color=STATUS_COLOURS[SCHEDULED_LABEL],
+        text=[f"n={b.count:,}" for b in bins],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[[b.label, b.count, b.scheduled] for b in bins],
+        hovertemplate=(
+            "%{customdata[0]}<br>%{customdata[2]} of %{customdata[1]} scheduled "
+            "(%{y:.1%})<extra></extra>"
+        ),
+    )
+
+
+def _rate_axis(figure: go.Figure) -> None:
+    figure.update_yaxes(title_text="Scheduling rate", tickformat=".0%", range=[0, 1.1])
+
+
+def smoothed_figure(curve: SmoothedCurve, variable: str, data: TrendsData) -> go.Figure | Empty:
+    if data.total_blocks == 0:
+        return _no_blocks(0)
+    title = VARIABLE_TITLES[variable]
+    figure = _figure(
+        height=340, title=f"Smoothed scheduling rate by {title.lower()}", showlegend=False
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=curve.x,
+            y=curve.rate,
+            mode="lines+markers" if len(curve.x) == 1 else "lines",
+            line={"color": STATUS_COLOURS[SCHEDULED_LABEL], "width": 2.5},
+            customdata=curve.samples,
+            hovertemplate=(
+                f"{title} %{{x:.2f}}: rate %{{y:.1%}}<br>%{{customdata}} blocks weigh in"
+                "<extra></extra>"
+            ),
+        )
+    )
+    figure.update_xaxes(title_text=title)
+    _rate_axis(figure)
+    return figure
+
+
+def rate_heatmap_figure(data: TrendsData) -> go.Figure | Empty:
+    if data.total_blocks == 0:
+        return _no_blocks(0)
+    heatmap = data.heatmap
+    if heatmap is None:
+        return Empty("The heatmap needs blocks with different visibility and requested times.")
+    rate = [[None if math.isnan(value) else value for value in row] for row in heatmap.rate]
+    figure = _figure(height=460, title="Scheduling rate by visibility and requested time")
+    figure.add_trace(
+        go.Heatmap(
+            z=rate,
+            x=heatmap.requested_edges,
+            y=heatmap.visibility_edges,
+            customdata=heatmap.count,
+            colorscale=SEQUENTIAL_SCALE,
+            zmin=0,
+            zmax=1,
+            colorbar={"title": {"text": "Rate"}, "tickformat": ".0%", "thickness": 14},
+            hovertemplate=(
+                "Visibility %{y:.1f} h, requested %{x:.2f} h<br>"
+                "rate %{z:.1%} of %{customdata} blocks<extra></extra>"
+            ),
+            hoverongaps=False,
+        )
+    )
+    figure.update_xaxes(title_text=VARIABLE_TITLES["requested_hours"], showgrid=False)
+    figure.update_yaxes(title_text=VARIABLE_TITLES["total_visibility_hours"], showgrid=False)
+    return figure
+
+
+# --- Compare ---------------------------------------------------------------------------------
+
+
+def _side_label(data: CompareData, side: str) -> str:
+    schedule = data.a if side == "A" else data.b
+    return f"{side}: {schedule.name} v{schedule.version}"
+
+
+def compare_priority_figure(data: CompareData) -> go.Figure | Empty:
+    if not data.a.scheduled_priorities and not data.b.scheduled_priorities:
+        return Empty("Neither schedule has scheduled blocks.")
+    figure = _figure(
+        height=380, barmode="overlay", title="Priority of scheduled blocks", bargap=0.04
+    )
+    for side, values in (("A", data.a.scheduled_priorities), ("B", data.b.scheduled_priorities)):
+        figure.add_trace(
+            go.Histogram(
+                x=values,
+                name=html.escape(_side_label(data, side), quote=False),
+                nbinsx=30,
+                bingroup="priority",
+                opacity=0.6,
+                marker_color=COMPARE_COLOURS[side],
+                hovertemplate="Priority %{x}: %{y} blocks<extra>" + side + "</extra>",
+            )
+        )
+    figure.update_xaxes(title_text="Priority")
+    figure.update_yaxes(title_text="Scheduled blocks")
+    return figure
+
+
+def compare_requested_figure(data: CompareData) -> go.Figure | Empty:
+    a, b = data.a.scheduled_requested_hours, data.b.scheduled_requested_hours
+    if not a and not b:
+        return Empty("Neither schedule has scheduled blocks.")
+    figure = _figure(height=360, title="Requested time of scheduled blocks", showlegend=False)
+    for side, values in (("A", a), ("B", b)):
+        figure.add_trace(
+            go.Box(
+                y=values,
+                name=html.escape(_side_label(data, side), quote=False),
+                marker_color=COMPARE_COLOURS[side],
+                boxmean=True,
+                boxpoints=False,
+            )
+        )
+    figure.update_yaxes(title_text=VARIABLE_TITLES["requested_hours"])
+    return figure
