@@ -39,6 +39,10 @@ FULL_ARC_MIN_OBSERVATION_SHARE = 0.75
 RESTRICTED_AZIMUTH_SHARE = 0.08
 BLOCKS_PER_TARGET = 8
 PAIRS_PER_CHUNK = 1 << 20
+# Times are kept to a microday (0.09 s) and angles to a microdegree: finer digits mean
+# nothing here, and rounding keeps the output identical on machines whose trigonometric
+# functions differ in the last bit.
+DECIMALS = 6
 
 
 def generated_nights(
@@ -66,19 +70,13 @@ def generated_nights(
 
     moon_phase = np.mod((local_midnight - NEW_MOON_MJD) / SYNODIC_MONTH_DAYS, 1.0)
     moon_transit = local_midnight - 0.5 + moon_phase
-    pieces = []
-    for moon_set in (moon_transit + 0.25, moon_transit - 0.75):
-        moon_rise = moon_set + 0.5
-        pieces.append(
-            np.column_stack(
-                [
-                    np.maximum.reduce([night_start, moon_set, np.full_like(moon_set, start_mjd)]),
-                    np.minimum.reduce([night_stop, moon_rise, np.full_like(moon_set, end_mjd)]),
-                ]
-            )
-        )
-    dark = np.concatenate(pieces)
+    pieces = [
+        np.column_stack([np.maximum(night_start, moon_set), np.minimum(night_stop, moon_set + 0.5)])
+        for moon_set in (moon_transit + 0.25, moon_transit - 0.75)
+    ]
+    dark = np.clip(np.concatenate(pieces), start_mjd, end_mjd)
     dark = dark[dark[:, 1] - dark[:, 0] >= SHORTEST_DARK_PERIOD_DAYS]
+    dark[:, 0], dark[:, 1] = _rounded_inwards(dark[:, 0], dark[:, 1])
     return dark[np.argsort(dark[:, 0], kind="stable")]
 
 
@@ -166,9 +164,8 @@ def generate_schedule_data(
         source_format=SourceFormat.NATIVE,
         name=name,
         source_ids=[str(block_id) for block_id in ids.tolist()],
-        block_names=[
-            f"{target} SB{block_id}" for target, block_id in zip(target_names, ids, strict=True)
-        ],
+        # Like the telescope software, which names targets but not blocks.
+        block_names=[""] * blocks,
         target_names=target_names,
         ra_deg=ra,
         dec_deg=dec,
@@ -198,12 +195,10 @@ def merged_periods(periods: np.ndarray) -> np.ndarray:
         return empty_periods()
     periods = periods[np.argsort(periods[:, 0], kind="stable")]
     reach = np.maximum.accumulate(periods[:, 1])
-    starts_group = np.concatenate([[True], periods[1:, 0] > reach[:-1]])
-    group = np.cumsum(starts_group) - 1
-    merged = np.empty((int(group[-1]) + 1, 2))
-    merged[:, 0] = periods[starts_group, 0]
-    merged[:, 1] = np.maximum.reduceat(periods[:, 1], np.flatnonzero(starts_group))
-    return merged
+    first_of_group = np.flatnonzero(np.concatenate([[True], periods[1:, 0] > reach[:-1]]))
+    return np.column_stack(
+        [periods[first_of_group, 0], np.maximum.reduceat(periods[:, 1], first_of_group)]
+    )
 
 
 def _sky_positions(
@@ -211,11 +206,11 @@ def _sky_positions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """RA uniform; Dec uniform on the sphere, limited to what rises above the site's horizon."""
     lowest_dec, highest_dec = max(-90.0, lat_deg - 90.0), min(90.0, lat_deg + 90.0)
-    ra = rng.uniform(0.0, 360.0, size=count)
+    ra = np.floor(rng.uniform(0.0, 360.0, size=count) * 10.0**DECIMALS) / 10.0**DECIMALS
     sin_dec = rng.uniform(
         math.sin(math.radians(lowest_dec)), math.sin(math.radians(highest_dec)), size=count
     )
-    return ra, np.degrees(np.arcsin(sin_dec))
+    return ra, np.round(np.degrees(np.arcsin(sin_dec)), DECIMALS)
 
 
 def _constraints(rng: np.random.Generator, count: int) -> dict[str, np.ndarray]:
@@ -319,9 +314,15 @@ def _visibility(
         )
         transit = middle - (np.mod(hour_angle + 180.0, 360.0) - 180.0) / SIDEREAL_DEG_PER_DAY
         centre = np.clip(transit, start + 0.5 * length, stop - 0.5 * length)
-        periods[offsets[low] : offsets[high], 0] = np.maximum(centre - 0.5 * length, start)
-        periods[offsets[low] : offsets[high], 1] = np.minimum(centre + 0.5 * length, stop)
+        rounded_start, rounded_stop = _rounded_inwards(centre - 0.5 * length, centre + 0.5 * length)
+        periods[offsets[low] : offsets[high], 0] = np.maximum(rounded_start, start)
+        periods[offsets[low] : offsets[high], 1] = np.minimum(rounded_stop, stop)
     return offsets, periods
+
+
+def _rounded_inwards(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = 10.0**DECIMALS
+    return np.ceil(start * scale) / scale, np.floor(stop * scale) / scale
 
 
 def _greedy_schedule(
@@ -349,7 +350,7 @@ def _greedy_schedule(
     observable = np.flatnonzero(longest >= requested_days)
     wanted = round(rng.uniform(0.55, 0.70) * len(observable))
     urgency = priority[observable] + rng.normal(0.0, 2.0, size=len(observable))
-    busy_start, busy_stop = np.empty(wanted), np.empty(wanted)
+    busy_start, busy_stop = np.zeros(wanted), np.zeros(wanted)
     busy = 0
     for block in observable[np.argsort(-urgency, kind="stable")].tolist():
         if busy == wanted:

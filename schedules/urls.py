@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from schedules import views
 
 app_name = "schedules"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("upload/", views.upload, name="upload"),
+    path("jobs/<int:job_id>/", views.job_detail, name="job"),
+    path("jobs/<int:job_id>/status/", views.job_status, name="job-status"),
+    path("schedules/<int:schedule_id>/export/", views.export, name="export"),
+]

@@ -1,3 +1,32 @@
-"""The REST API (/api/v1/) and its OpenAPI schema and docs."""
+"""The REST API: version 1 under /api/v1/, its OpenAPI schema and interactive docs (assets
+served from our static files), and a JSON 404 for every other /api/ path."""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path, register_converter
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+from tsi_site.api.converters import DatabaseIdConverter
+from tsi_site.api.errors import unknown_endpoint
+from tsi_site.api.health import HealthView
+
+register_converter(DatabaseIdConverter, "dbid")
+
+app_name = "api"
+
+v1 = [
+    path("health/", HealthView.as_view(), name="health"),
+    path("", include("schedules.api.urls")),
+    path("", include("analytics.api.urls")),
+    path("", include("validation.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(r"^", unknown_endpoint),
+]

@@ -133,6 +133,61 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["schedules.api.access.ScheduleAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["tsi_site.api.rendering.ORJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "tsi_site.api.rendering.ORJSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "tsi_site.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": env.int("TSI_API_PAGE_SIZE", default=100),
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("TSI_API_ANON_RATE", default="100/minute"),
+        "user": env("TSI_API_USER_RATE", default="1000/minute"),
+    },
+    # Proxies in front of the app (load balancer…), so throttling sees the client's address.
+    "NUM_PROXIES": env.int("TSI_API_NUM_PROXIES", default=None),
+    "EXCEPTION_HANDLER": "tsi_site.api.errors.api_exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TSI API",
+    "DESCRIPTION": (
+        "Telescope Scheduling Intelligence: upload observing schedules and read the same "
+        "analytics as the report pages. Authenticate with `Authorization: Token <key>` (tokens "
+        "from the admin or `manage.py issue_token USERNAME`) or a logged-in session. Errors are "
+        'always JSON `{"code", "message", "details"}`. Bulk chart data is columnar: one array '
+        "per field. Times are MJD (UTC)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PATH_CONVERTER_OVERRIDES": {
+        "dbid": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
+    "TAGS": [
+        {"name": "schedules", "description": "Upload, list, read, export and delete schedules."},
+        {"name": "blocks", "description": "Scheduling blocks of a schedule; streamed exports."},
+        {"name": "pages", "description": "The data behind each report page, same filters."},
+        {"name": "validation", "description": "The validation report."},
+        {"name": "jobs", "description": "Upload (ingest) jobs."},
+        {"name": "health", "description": "Liveness and database check."},
+    ],
 }
 
 LOGGING = {

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from validation import views
 
 app_name = "validation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+]

@@ -28,10 +28,9 @@ from schedules.formats.periods import (
     PeriodStyle,
     check_lists_ordered,
     check_ordered,
-    mixed_style_message,
     period_array,
     period_lists_array,
-    sniff_period_style,
+    read_in_period_style,
 )
 from schedules.schedule_data import Location, ScheduleData, SourceFormat
 
@@ -100,22 +99,18 @@ _SNAKE_LOCATION_KEYS = ("latitude", "longitude", "elevation_m")
 
 def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
     """A snake-case or native schedule, with ``possible_periods`` merged into visibility."""
-    style = sniff_period_style(data, BLOCK_PERIOD_STYLES)
-    # With no period in the file the period type is moot; native is the current format.
-    decoded = style or NATIVE_PERIODS
-    period_type = decoded.struct
-    try:
-        document = decode(
+    document, style = read_in_period_style(
+        file,
+        data,
+        BLOCK_PERIOD_STYLES,
+        lambda style: decode(
             file,
             data,
-            BlocksDocument[period_type],
-            keyed={"possible_periods": list[period_type]},
-        )
-    except ScheduleInputError as error:
-        if style is None:
-            raise
-        message = mixed_style_message(error.message, data, style, BLOCK_PERIOD_STYLES)
-        raise ScheduleInputError(file, error.location, message) from None
+            BlocksDocument[style.struct],
+            keyed={"possible_periods": list[style.struct]},
+        ),
+    )
+    decoded = style or NATIVE_PERIODS
     location, location_style = _location(file, document.geographic_location)
     if style is not None and location_style is not None and style is not location_style:
         raise ScheduleInputError(

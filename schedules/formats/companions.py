@@ -19,10 +19,9 @@ from schedules.formats.periods import (
     PeriodStyle,
     check_lists_ordered,
     check_ordered,
-    mixed_style_message,
     period_array,
     period_lists_array,
-    sniff_period_style,
+    read_in_period_style,
 )
 from schedules.schedule_data import Location, ScheduleData
 
@@ -64,46 +63,18 @@ class VisibilityReplacement:
     offsets: np.ndarray
 
 
-def _decode_with_style(file: str, data: bytes, target, style: PeriodStyle | None, **options):
-    try:
-        return decode(file, data, target, **options)
-    except ScheduleInputError as error:
-        if style is None:
-            raise
-        message = mixed_style_message(error.message, data, style, ALL_PERIOD_STYLES)
-        raise ScheduleInputError(file, error.location, message) from None
-
-
 def read_visibility(file: InputFile, source_ids: list[str]) -> VisibilityReplacement:
     """The periods the visibility file gives for blocks of the schedule; ids the schedule
     does not have are ignored (so are their periods)."""
     data = prepare(file)
-    sniffed = sniff_period_style(data)
-    style = sniffed or NATIVE_PERIODS
-    values = list[style.struct]
-    wrapper = _decode_with_style(
-        file.name,
-        data,
-        VisibilityWrapper[style.struct],
-        sniffed,
-        keyed=dict.fromkeys(_WRAPPER_KEYS, values),
+    (container, mapping), style = read_in_period_style(
+        file.name, data, ALL_PERIOD_STYLES, lambda style: _visibility_map(file.name, data, style)
     )
-    wrapped = [key for key in _WRAPPER_KEYS if isinstance(getattr(wrapper, key), dict)]
-    if len(wrapped) > 1:
-        raise ScheduleInputError(
-            file.name, "", 'has both "SchedulingBlock" and "blocks"; expected one'
-        )
-    if wrapped:
-        container = wrapped[0]
-        mapping = getattr(wrapper, container)
-    else:
-        container = ""
-        mapping = _decode_with_style(
-            file.name, data, dict[str, values], sniffed, keyed={"": values}
-        )
     check_depth(file.name, data)
     matched = [index for index, source_id in enumerate(source_ids) if source_id in mapping]
-    periods, offsets = period_lists_array([mapping[source_ids[index]] for index in matched], style)
+    periods, offsets = period_lists_array(
+        [mapping[source_ids[index]] for index in matched], style or NATIVE_PERIODS
+    )
     check_lists_ordered(
         file.name,
         periods,
@@ -111,6 +82,22 @@ def read_visibility(file: InputFile, source_ids: list[str]) -> VisibilityReplace
         lambda entry, period: f"{container}{key_path(source_ids[matched[entry]])}[{period}]",
     )
     return VisibilityReplacement(np.array(matched, dtype=np.int64), periods, offsets)
+
+
+def _visibility_map(
+    file: str, data: bytes, style: PeriodStyle
+) -> tuple[str, dict[str, list[msgspec.Struct]]]:
+    """The id -> periods map and the key it sits under ("" for a bare map)."""
+    values = list[style.struct]
+    wrapper = decode(
+        file, data, VisibilityWrapper[style.struct], keyed=dict.fromkeys(_WRAPPER_KEYS, values)
+    )
+    wrapped = [key for key in _WRAPPER_KEYS if isinstance(getattr(wrapper, key), dict)]
+    if len(wrapped) > 1:
+        raise ScheduleInputError(file, "", 'has both "SchedulingBlock" and "blocks"; expected one')
+    if wrapped:
+        return wrapped[0], getattr(wrapper, wrapped[0])
+    return "", decode(file, data, dict[str, values], keyed={"": values})
 
 
 def replace_visibility(data: ScheduleData, replacement: VisibilityReplacement) -> None:
@@ -137,15 +124,19 @@ def read_dark_periods(
     raw ``{"dark_periods", "Location", "Time Window"}``, ``{"dark_periods": [...]}`` in any
     period style, or a bare list of periods."""
     data = prepare(file)
-    sniffed = sniff_period_style(data)
-    style = sniffed or NATIVE_PERIODS
-    if _STARTS_WITH_ARRAY.match(data):
-        listed = _decode_with_style(file.name, data, list[style.struct], sniffed)
-        content = DarkPeriodsFile(dark_periods=listed)
-        path_prefix = ""
-    else:
-        content = _decode_with_style(file.name, data, DarkPeriodsFile[style.struct], sniffed)
-        path_prefix = "dark_periods"
+    bare_list = _STARTS_WITH_ARRAY.match(data) is not None
+    content, style = read_in_period_style(
+        file.name,
+        data,
+        ALL_PERIOD_STYLES,
+        lambda style: (
+            DarkPeriodsFile(dark_periods=decode(file.name, data, list[style.struct]))
+            if bare_list
+            else decode(file.name, data, DarkPeriodsFile[style.struct])
+        ),
+    )
+    style = style or NATIVE_PERIODS
+    path_prefix = "" if bare_list else "dark_periods"
     check_depth(file.name, data)
     periods = period_array(content.dark_periods, style)
     check_ordered(file.name, periods, lambda index: f"{path_prefix}[{index}]")

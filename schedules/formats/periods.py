@@ -100,12 +100,38 @@ def sniff_period_style(
     return None
 
 
-def uses_style(data: bytes, style: PeriodStyle) -> bool:
+def read_in_period_style[T](
+    file: str,
+    data: bytes,
+    candidates: Sequence[PeriodStyle],
+    read: Callable[[PeriodStyle], T],
+) -> tuple[T, PeriodStyle | None]:
+    """``read(style)`` (which decodes ``data``) in the style of the file's first period key,
+    falling back to the other styles, since a block id such as "start" can look like a key.
+
+    Returns the result and the style that fitted, None when the file has no period. When no
+    style fits, the error is the first style's, with a hint if the file mixes styles.
+    """
+    sniffed = sniff_period_style(data, candidates)
+    if sniffed is None:
+        # No period to read, so any style decodes the rest; native is the current format.
+        return read(NATIVE_PERIODS), None
+    first_error = None
+    for style in (sniffed, *(other for other in candidates if other is not sniffed)):
+        try:
+            return read(style), style
+        except ScheduleInputError as error:
+            first_error = first_error or error
+    message = _mixed_style_message(first_error.message, data, sniffed, candidates)
+    raise ScheduleInputError(file, first_error.location, message)
+
+
+def _uses_style(data: bytes, style: PeriodStyle) -> bool:
     keys = b"|".join(re.escape(key.encode()) for key in style.keys)
     return re.search(rb'"(?:' + keys + rb')"\s*:', data) is not None
 
 
-def mixed_style_message(
+def _mixed_style_message(
     message: str, data: bytes, chosen: PeriodStyle, others: Sequence[PeriodStyle]
 ) -> str:
     """``message`` with the likely cause added when a period lacks a key of the file's style
@@ -113,7 +139,7 @@ def mixed_style_message(
     if not any(f'"{key}"' in message for key in chosen.keys):
         return message
     for other in others:
-        if other is not chosen and uses_style(data, other):
+        if other is not chosen and _uses_style(data, other):
             return (
                 f"{message}: the file mixes {chosen.describe()} and {other.describe()} periods; "
                 f"use one style throughout"

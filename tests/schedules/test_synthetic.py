@@ -1,12 +1,17 @@
 """The synthetic schedule generator: reproducibility and the invariants real schedules hold."""
 
+from io import StringIO
+from pathlib import Path
+
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 
+from schedules.formats import InputFile, read_dark_periods, read_schedule
 from schedules.schedule_data import Location, empty_periods
 from schedules.synthetic import generate_schedule_data, generated_nights, merged_periods
 
-ONE_MILLISECOND_DAYS = 1e-3 / 86400
+SAMPLE_SCHEDULE = Path(__file__).resolve().parents[2] / "schedules/fixtures/sample_schedule.json"
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +190,104 @@ def test_edge_sizes():
     assert len(no_nights.visibility_periods) == 0
     with pytest.raises(ValueError, match="negative"):
         generate_schedule_data(blocks=-1, periods_per_block=5, seed=0)
+
+
+@pytest.mark.parametrize("fmt", ["raw", "snake_case", "native"])
+def test_command_writes_files_that_read_back_to_the_generated_data(fmt, tmp_path):
+    output = tmp_path / "generated.json"
+    printed = StringIO()
+    call_command(
+        "generate_schedule",
+        *("--blocks", "60", "--periods", "8", "--seed", "5", "--format", fmt),
+        *("--output", str(output)),
+        stdout=printed,
+    )
+    visibility = tmp_path / "generated_possible_periods.json"
+    dark_periods = tmp_path / "generated_dark_periods.json"
+    companions = [visibility, dark_periods] if fmt == "raw" else []
+    assert sorted(tmp_path.iterdir()) == sorted([output, *companions])
+    for path in [output, *companions]:
+        assert f"{path} ({path.stat().st_size:,} bytes)" in printed.getvalue()
+    companion_inputs = (
+        {
+            "visibility": InputFile.from_path(visibility),
+            "dark_periods": InputFile.from_path(dark_periods),
+        }
+        if companions
+        else {}
+    )
+    read_back = read_schedule(InputFile.from_path(output), **companion_inputs)
+    expected = generate_schedule_data(blocks=60, periods_per_block=8, seed=5)
+    assert read_back.checksum() == expected.checksum()
+
+
+def test_command_uses_the_dark_periods_file(tmp_path, shared_data):
+    dark_file = shared_data / "dark_periods_raw.json"
+    output = tmp_path / "generated.json"
+    call_command(
+        "generate_schedule",
+        *("--blocks", "40", "--periods", "6", "--seed", "9", "--name", "Forty"),
+        *("--dark-periods", str(dark_file), "--output", str(output)),
+        stdout=StringIO(),
+    )
+    periods, location, window = read_dark_periods(InputFile.from_path(dark_file))
+    expected = generate_schedule_data(
+        blocks=40,
+        periods_per_block=6,
+        seed=9,
+        dark_periods=periods,
+        location=location,
+        schedule_period=window,
+    )
+    read_back = read_schedule(InputFile.from_path(output))
+    assert read_back.checksum() == expected.checksum()
+    assert read_back.name == "Forty"
+    assert len(read_back.dark_periods) == 314
+    assert (read_back.period_start_mjd, read_back.period_end_mjd) == (61771.0, 62137.0)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--blocks", "-1"), "zero or more"),
+        (("--periods", "-5"), "zero or more"),
+        (("--dark-periods", "/nonexistent/dark.json"), "file not found"),
+    ],
+)
+def test_command_refuses_bad_options(arguments, message, tmp_path):
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "generate_schedule",
+            *arguments,
+            "--output",
+            str(tmp_path / "out.json"),
+            stdout=StringIO(),
+        )
+
+
+def test_command_refuses_an_unwritable_output(tmp_path):
+    with pytest.raises(CommandError, match="not a directory"):
+        call_command(
+            "generate_schedule",
+            "--output",
+            str(tmp_path / "missing" / "out.json"),
+            stdout=StringIO(),
+        )
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command(
+            "generate_schedule", "--blocks", "3", "--output", str(tmp_path), stdout=StringIO()
+        )
+
+
+def test_bundled_sample_is_reproduced_by_its_recorded_command(tmp_path, shared_data):
+    """The command recorded in the generate_schedule module docstring."""
+    output = tmp_path / "sample_schedule.json"
+    call_command(
+        "generate_schedule",
+        *("--blocks", "300", "--periods", "12", "--seed", "2028"),
+        *("--dark-periods", str(shared_data / "dark_periods_raw.json")),
+        *("--name", "Sample schedule", "--output", str(output)),
+        stdout=StringIO(),
+    )
+    assert output.read_bytes() == SAMPLE_SCHEDULE.read_bytes()
+    assert SAMPLE_SCHEDULE.stat().st_size < 1_000_000

@@ -1,0 +1,1 @@
+"""REST API of the report pages: one endpoint per page, same filters, same selectors."""

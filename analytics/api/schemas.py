@@ -1,0 +1,62 @@
+"""OpenAPI response schemas of the page endpoints, derived from the selectors' dataclasses.
+
+Only what the type hints cannot say is written here: the element type of numpy columns that
+are not floats, 2-D arrays, and the keys of untyped dicts.
+"""
+
+from analytics.selectors import (
+    CompareData,
+    DistributionsData,
+    InsightsData,
+    SkyMapData,
+    TimelineData,
+    TrendsData,
+    VisibilityHistogram,
+)
+from schedules.api.serializers import CORRELATIONS_SCHEMA
+from tsi_site.api.schema import array_of, dataclass_schema
+
+INTEGERS = array_of({"type": "integer"})
+BOOLEANS = array_of({"type": "boolean"})
+STRINGS = array_of({"type": "string"})
+
+OVERRIDES = {
+    "BlockFrame.block_id": array_of({"type": "integer"}, "Database ids of the blocks."),
+    "BlockFrame.source_block_id": array_of({"type": "string"}, "Block ids as uploaded."),
+    "BlockFrame.display_name": array_of({"type": "string"}, "Block name, else target name."),
+    "BlockFrame.priority_bucket": array_of(
+        {"type": "integer", "minimum": 1, "maximum": 4}, "1 Low, 2 Medium-Low, 3 Medium-High, 4 High."
+    ),
+    "BlockFrame.visibility_period_count": INTEGERS,
+    "BlockFrame.is_scheduled": BOOLEANS,
+    "BlockFrame.has_zero_visibility": BOOLEANS,
+    "BlockFrame.is_impossible": BOOLEANS,
+    "TimelineData.dark_periods": array_of(
+        array_of({"type": "number"}), "[[start, stop], …] MJD (UTC)."
+    ),
+    "VisibilityHistogram.visible_count": array_of(
+        {"type": "integer"}, "Blocks visible in each bin."
+    ),
+    "VisibilityHistogram.visible_by_bucket": array_of(
+        INTEGERS, "Four rows (priority buckets 1–4), one count per bin."
+    ),
+    "SmoothedCurve.samples": array_of(
+        {"type": "integer"}, "Blocks weighing more than 0.01 at each x."
+    ),
+    "Heatmap.rate": array_of(
+        array_of({"type": "number", "nullable": True}),
+        "Scheduling rate per (visibility bin, requested bin); null where the cell is empty.",
+    ),
+    "Heatmap.count": array_of(INTEGERS, "Blocks per (visibility bin, requested bin)."),
+    "SplitHistogram.scheduled": INTEGERS,
+    "SplitHistogram.unscheduled": INTEGERS,
+    "InsightsData.correlations": CORRELATIONS_SCHEMA,
+}
+
+SKY_MAP = dataclass_schema(SkyMapData, OVERRIDES)
+DISTRIBUTIONS = dataclass_schema(DistributionsData, OVERRIDES)
+VISIBILITY_HISTOGRAM = dataclass_schema(VisibilityHistogram, OVERRIDES)
+TIMELINE = dataclass_schema(TimelineData, OVERRIDES)
+INSIGHTS = dataclass_schema(InsightsData, OVERRIDES)
+TRENDS = dataclass_schema(TrendsData, OVERRIDES)
+COMPARE = dataclass_schema(CompareData, OVERRIDES)

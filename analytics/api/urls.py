@@ -1,0 +1,30 @@
+"""Routes of the page endpoints; included by ``tsi_site.api_urls`` in the ``api`` namespace."""
+
+from django.urls import path
+
+from analytics.api import views
+
+SCHEDULE = "schedules/<dbid:schedule_id>/"
+
+urlpatterns = [
+    path(f"{SCHEDULE}overview/", views.OverviewView.as_view(), name="schedule-overview"),
+    path(f"{SCHEDULE}sky-map/", views.SkyMapView.as_view(), name="schedule-sky-map"),
+    path(
+        f"{SCHEDULE}distributions/",
+        views.DistributionsView.as_view(),
+        name="schedule-distributions",
+    ),
+    path(
+        f"{SCHEDULE}visibility-histogram/",
+        views.VisibilityHistogramView.as_view(),
+        name="schedule-visibility-histogram",
+    ),
+    path(f"{SCHEDULE}timeline/", views.TimelineView.as_view(), name="schedule-timeline"),
+    path(f"{SCHEDULE}insights/", views.InsightsView.as_view(), name="schedule-insights"),
+    path(f"{SCHEDULE}trends/", views.TrendsView.as_view(), name="schedule-trends"),
+    path(
+        f"{SCHEDULE}compare/<dbid:other_id>/",
+        views.CompareView.as_view(),
+        name="schedule-compare",
+    ),
+]

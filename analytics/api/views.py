@@ -1,0 +1,198 @@
+"""One endpoint per report page: the page's form parses the query string, the page's selector
+answers, and the dataclass it returns is written as JSON with columns as arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics.api import examples, schemas
+from analytics.api.serializers import ScheduleOverviewSerializer
+from analytics.forms import BlockFiltersForm, SkyMapForm, TimelineForm, TrendsForm, VisibilityForm
+from analytics.selectors import (
+    compare,
+    distributions,
+    insights,
+    schedule_overview,
+    sky_map,
+    timeline,
+    trends,
+    visibility_histogram,
+)
+from analytics.selectors.visibility import TooManyBinsError
+from schedules.api.access import ScheduleAccess, schedule_or_404
+from schedules.models import Schedule
+from tsi_site.api.errors import form_errors
+from tsi_site.api.rendering import jsonable
+from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
+
+TAGS = ("pages",)
+
+
+def parse_filters(form_class: type[forms.Form], request: Request):
+    """The page form's filter dataclass for this query string; 400 with the form's errors."""
+    form = form_class(request.query_params)
+    if not form.is_valid():
+        raise ValidationError(form_errors(form))
+    return form.filters()
+
+
+def page_schema(
+    form_class: type[forms.Form],
+    schema: dict,
+    example: OpenApiExample,
+    summary: str,
+    description: str,
+    tags: tuple[str, ...] = TAGS,
+):
+    """``extend_schema`` for a page endpoint: the form's parameters and the selector's shape."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        tags=list(tags),
+        parameters=form_parameters(form_class),
+        responses={
+            200: OpenApiResponse(schema, examples=[example]),
+            **error_responses(400, *READ_ERRORS),
+        },
+    )
+
+
+class PageView(APIView):
+    """GET one page's data: parse the page form, call the page selector, answer its result."""
+
+    permission_classes = [ScheduleAccess]
+    form_class: type[forms.Form] = BlockFiltersForm
+    selector: Callable
+
+    def get(self, request: Request, schedule_id: int) -> Response:
+        schedule = schedule_or_404(schedule_id)
+        filters = parse_filters(self.form_class, request)
+        return Response(jsonable(self.select(schedule, filters)))
+
+    def select(self, schedule: Schedule, filters):
+        return self.selector(schedule, filters)
+
+
+@page_schema(
+    SkyMapForm,
+    schemas.SKY_MAP,
+    examples.SKY_MAP,
+    "Sky map",
+    "Target positions of the blocks passing the filters, one array per column in `points`. "
+    "`color_by`, `projection` and `flip_ra` only change how the page draws them.",
+)
+class SkyMapView(PageView):
+    form_class = SkyMapForm
+    selector = staticmethod(sky_map)
+
+
+@page_schema(
+    BlockFiltersForm,
+    schemas.DISTRIBUTIONS,
+    examples.DISTRIBUTIONS,
+    "Distributions",
+    "Histograms of priority, visibility, requested time and elevation range, split into "
+    "scheduled and unscheduled blocks, with descriptive statistics.",
+)
+class DistributionsView(PageView):
+    selector = staticmethod(distributions)
+
+
+@page_schema(
+    VisibilityForm,
+    schemas.VISIBILITY_HISTOGRAM,
+    examples.VISIBILITY_HISTOGRAM,
+    "Visibility over time",
+    "How many blocks are visible in each time bin (a block counts once per bin), in total and "
+    "per priority bucket. Bins by count (`bin_mode=count`, `bins`) or duration "
+    "(`bin_mode=duration`, `bin_minutes`).",
+)
+class VisibilityHistogramView(PageView):
+    form_class = VisibilityForm
+    selector = staticmethod(visibility_histogram)
+
+    def select(self, schedule: Schedule, filters):
+        try:
+            return super().select(schedule, filters)
+        except TooManyBinsError as error:
+            raise ValidationError({"bin_minutes": [str(error)]}) from None
+
+
+@page_schema(
+    TimelineForm,
+    schemas.TIMELINE,
+    examples.TIMELINE,
+    "Scheduled timeline",
+    "Scheduled blocks in start order (columns in `observations`), the months available and "
+    "the dark periods.",
+)
+class TimelineView(PageView):
+    form_class = TimelineForm
+    selector = staticmethod(timeline)
+
+
+@page_schema(
+    BlockFiltersForm,
+    schemas.INSIGHTS,
+    examples.INSIGHTS,
+    "Insights",
+    "Headline metrics, findings in words, Spearman correlations, the top blocks by priority "
+    "and by visibility, and the pairs of scheduled blocks that overlap.",
+)
+class InsightsView(PageView):
+    selector = staticmethod(insights)
+
+
+@page_schema(
+    TrendsForm,
+    schemas.TRENDS,
+    examples.TRENDS,
+    "Trends",
+    "Scheduling rate by priority, visibility and requested time; Gaussian-smoothed curves; a "
+    "visibility × requested heatmap; and a logistic model of being scheduled.",
+)
+class TrendsView(PageView):
+    form_class = TrendsForm
+    selector = staticmethod(trends)
+
+
+@extend_schema(
+    summary="Overview",
+    description="The schedule, its summary, and every stored version of its name.",
+    tags=list(TAGS),
+    responses={
+        200: OpenApiResponse(ScheduleOverviewSerializer, examples=[examples.OVERVIEW]),
+        **error_responses(*READ_ERRORS),
+    },
+)
+class OverviewView(APIView):
+    permission_classes = [ScheduleAccess]
+
+    def get(self, request: Request, schedule_id: int) -> Response:
+        overview = schedule_overview(schedule_or_404(schedule_id))
+        return Response(ScheduleOverviewSerializer(overview, context={"request": request}).data)
+
+
+@extend_schema(
+    summary="Compare with another schedule",
+    description="Blocks matched on their source block id: what only one side has, what became "
+    "scheduled or unscheduled, and what was moved in time (by more than one second).",
+    tags=list(TAGS),
+    responses={
+        200: OpenApiResponse(schemas.COMPARE, examples=[examples.COMPARE]),
+        **error_responses(*READ_ERRORS),
+    },
+)
+class CompareView(APIView):
+    permission_classes = [ScheduleAccess]
+
+    def get(self, request: Request, schedule_id: int, other_id: int) -> Response:
+        data = compare(schedule_or_404(schedule_id), schedule_or_404(other_id))
+        return Response(jsonable(data))

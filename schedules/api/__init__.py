@@ -1,0 +1,1 @@
+"""REST API for schedules, their blocks and upload jobs (mounted under /api/v1/)."""

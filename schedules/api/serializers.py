@@ -1,0 +1,345 @@
+"""Representations of schedules, blocks and upload jobs, and the two shapes of an upload."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from analytics.models import BlockAnalytics
+from analytics.selectors import schedule_summary
+from analytics.transform import SummaryValues
+from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
+from tsi_site.api.errors import PayloadTooLarge
+from tsi_site.api.rendering import jsonable
+from tsi_site.api.schema import dataclass_schema
+from validation.selectors import ValidationFilters, validation_report
+
+PERIODS_SCHEMA = {
+    "type": "array",
+    "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+    "description": "[[start, stop], …] in MJD (UTC).",
+}
+CORRELATIONS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "x": {"type": "string"},
+            "y": {"type": "string"},
+            "rho": {"type": "number", "nullable": True},
+        },
+        "required": ["x", "y", "rho"],
+    },
+    "description": "Spearman ρ for each pair of block variables (null when undefined).",
+}
+SUMMARY_SCHEMA = dataclass_schema(
+    SummaryValues, {"SummaryValues.correlations": CORRELATIONS_SCHEMA}
+)
+LOCATION_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "lat_deg": {"type": "number"},
+        "lon_deg": {"type": "number"},
+        "height_m": {"type": "number", "nullable": True},
+    },
+    "required": ["lat_deg", "lon_deg", "height_m"],
+}
+VALIDATION_COUNTS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "valid_blocks": {"type": "integer"},
+        "blocks_by_status": {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "description": "Blocks with at least one finding of each status.",
+        },
+        "issues_by_criticality": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "issue_count": {"type": "integer"},
+    },
+    "required": ["valid_blocks", "blocks_by_status", "issues_by_criticality", "issue_count"],
+}
+
+
+@extend_schema_field(PERIODS_SCHEMA)
+class PeriodsField(serializers.JSONField):
+    pass
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:schedule-detail", lookup_url_kwarg="schedule_id"
+    )
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    location = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Schedule
+        fields = [
+            "id",
+            "url",
+            "name",
+            "version",
+            "checksum",
+            "uploaded_at",
+            "uploaded_by",
+            "source_format",
+            "block_count",
+            "period_start_mjd",
+            "period_end_mjd",
+            "location",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LOCATION_SCHEMA)
+    def get_location(self, schedule: Schedule) -> dict | None:
+        if schedule.location_lat_deg is None or schedule.location_lon_deg is None:
+            return None
+        return {
+            "lat_deg": schedule.location_lat_deg,
+            "lon_deg": schedule.location_lon_deg,
+            "height_m": schedule.location_height_m,
+        }
+
+
+SCHEDULE_LINKS = (
+    "export",
+    "blocks",
+    "overview",
+    "sky-map",
+    "distributions",
+    "visibility-histogram",
+    "timeline",
+    "insights",
+    "trends",
+    "validation-report",
+)
+
+
+class ScheduleDetailSerializer(ScheduleSerializer):
+    """A schedule with its headline summary and validation counts (the overview's numbers)."""
+
+    dark_periods = PeriodsField(read_only=True)
+    summary = serializers.SerializerMethodField()
+    validation = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta(ScheduleSerializer.Meta):
+        fields = [
+            *ScheduleSerializer.Meta.fields,
+            "dark_periods",
+            "notes",
+            "summary",
+            "validation",
+            "links",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SUMMARY_SCHEMA)
+    def get_summary(self, schedule: Schedule) -> dict:
+        return jsonable(schedule_summary(schedule))
+
+    @extend_schema_field(VALIDATION_COUNTS_SCHEMA)
+    def get_validation(self, schedule: Schedule) -> dict:
+        report = validation_report(schedule, ValidationFilters())
+        return {
+            "valid_blocks": report.valid_blocks,
+            "blocks_by_status": report.blocks_by_status,
+            "issues_by_criticality": report.issues_by_criticality,
+            "issue_count": report.issue_count,
+        }
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "string", "format": "uri"},
+            "description": "URLs of the schedule's export, blocks and page endpoints.",
+        }
+    )
+    def get_links(self, schedule: Schedule) -> dict[str, str]:
+        request = self.context["request"]
+        return {
+            name: request.build_absolute_uri(
+                reverse(f"api:schedule-{name}", kwargs={"schedule_id": schedule.pk})
+            )
+            for name in SCHEDULE_LINKS
+        }
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = [
+            "name",
+            "ra_deg",
+            "dec_deg",
+            "pm_ra_mas_per_year",
+            "pm_dec_mas_per_year",
+            "equinox",
+        ]
+
+
+class BlockAnalyticsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BlockAnalytics
+        fields = [
+            "priority_bucket",
+            "requested_hours",
+            "min_observation_hours",
+            "total_visibility_hours",
+            "visibility_period_count",
+            "max_visibility_period_hours",
+            "elevation_range_deg",
+            "is_scheduled",
+            "scheduled_start_mjd",
+            "scheduled_stop_mjd",
+            "scheduled_hours",
+            "has_zero_visibility",
+            "is_impossible",
+        ]
+
+
+class BlockSerializer(serializers.ModelSerializer):
+    target = TargetSerializer(read_only=True)
+    scheduled_period = PeriodsField(read_only=True)
+    analytics = BlockAnalyticsSerializer(
+        read_only=True, allow_null=True, help_text="null until the schedule's analytics exist."
+    )
+
+    class Meta:
+        model = SchedulingBlock
+        fields = [
+            "id",
+            "source_block_id",
+            "block_name",
+            "target",
+            "priority",
+            "requested_duration_s",
+            "min_observation_s",
+            "min_alt_deg",
+            "max_alt_deg",
+            "min_az_deg",
+            "max_az_deg",
+            "fixed_start_mjd",
+            "fixed_stop_mjd",
+            "scheduled_period",
+            "analytics",
+        ]
+
+
+class BlockDetailSerializer(BlockSerializer):
+    """One block, with its visibility periods (left out of lists: hundreds per block)."""
+
+    visibility_periods = PeriodsField(read_only=True)
+
+    class Meta(BlockSerializer.Meta):
+        fields = [*BlockSerializer.Meta.fields, "visibility_periods"]
+
+
+class IngestJobSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:job-detail", lookup_url_kwarg="job_id"
+    )
+    name = serializers.CharField(source="requested_name", read_only=True)
+    schedule_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IngestJob
+        fields = [
+            "id",
+            "url",
+            "state",
+            "phase",
+            "progress",
+            "error",
+            "name",
+            "schedule",
+            "schedule_url",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "error": {"help_text": "Why the ingest failed, located (file, JSON path or line)."},
+            "schedule": {"help_text": "The stored schedule once the job has succeeded."},
+        }
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_schedule_url(self, job: IngestJob) -> str | None:
+        if job.schedule_id is None:
+            return None
+        url = reverse("api:schedule-detail", kwargs={"schedule_id": job.schedule_id})
+        return self.context["request"].build_absolute_uri(url)
+
+
+def _check_size(upload) -> None:
+    limit = settings.TSI_MAX_UPLOAD_BYTES
+    if upload is not None and upload.size > limit:
+        raise PayloadTooLarge(
+            f"{upload.name}: the file is {upload.size:,} bytes; the limit is {limit:,} bytes "
+            "(TSI_MAX_UPLOAD_BYTES)."
+        )
+
+
+class ScheduleUploadSerializer(serializers.Serializer):
+    """multipart/form-data: the schedule file and its optional companion files."""
+
+    schedule = serializers.FileField(
+        help_text="The schedule, in any supported format (raw telescope, snake-case, native)."
+    )
+    visibility = serializers.FileField(
+        required=False, help_text="Possible (visibility) periods per block, when separate."
+    )
+    dark_periods = serializers.FileField(required=False, help_text="Dark periods, when separate.")
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Name to store it under; defaults to the name inside the file.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        for field in ("schedule", "visibility", "dark_periods"):
+            _check_size(attrs.get(field))
+        return attrs
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class DocumentField(serializers.JSONField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict | list):
+            raise serializers.ValidationError("Expected a JSON object (the file's content).")
+        return value
+
+
+class ScheduleDocumentSerializer(serializers.Serializer):
+    """application/json: the documents inline, as they would appear in the files."""
+
+    schedule = DocumentField(help_text="The schedule document, in any supported format.")
+    visibility = DocumentField(
+        required=False, allow_null=True, help_text="Possible-periods document, when separate."
+    )
+    dark_periods = DocumentField(
+        required=False, allow_null=True, help_text="Dark-periods document, when separate."
+    )
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Name to store it under; defaults to the name inside the document.",
+    )
+
+
+class ScheduleSearchSerializer(serializers.Serializer):
+    """Query parameters of the schedule list."""
+
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Part of the name (any case), or the start of the checksum.",
+    )

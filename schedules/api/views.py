@@ -1,0 +1,293 @@
+"""Schedules, their blocks and upload jobs over HTTP: parse, call the selector or service,
+answer."""
+
+from __future__ import annotations
+
+import orjson
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from schedules.api.access import ScheduleAccess, schedule_or_404
+from schedules.api.exports import CHUNK_WRITERS, MEDIA_TYPES, export_rows
+from schedules.api.serializers import (
+    BlockDetailSerializer,
+    BlockSerializer,
+    IngestJobSerializer,
+    ScheduleDetailSerializer,
+    ScheduleDocumentSerializer,
+    ScheduleSearchSerializer,
+    ScheduleSerializer,
+    ScheduleUploadSerializer,
+)
+from schedules.exports import export_schedule_native
+from schedules.filtersets import BlockFilterSet
+from schedules.jobs import create_ingest_job
+from schedules.models import IngestJob, Schedule, SchedulingBlock
+from schedules.selectors import schedule_list
+from tsi_site.api.schema import READ_ERRORS, error_responses
+
+UPLOAD_FILES = ("schedule", "visibility", "dark_periods")
+
+
+def _download_name(schedule: Schedule, suffix: str) -> str:
+    return f"{slugify(schedule.name) or 'schedule'}-v{schedule.version}{suffix}"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List schedules",
+        description="Newest first unless `ordering` says otherwise.",
+        parameters=[ScheduleSearchSerializer],
+        responses={200: ScheduleSerializer(many=True), **error_responses(400, *READ_ERRORS)},
+    ),
+    retrieve=extend_schema(
+        summary="A schedule with its summary and validation counts",
+        responses={200: ScheduleDetailSerializer, **error_responses(*READ_ERRORS)},
+    ),
+    destroy=extend_schema(
+        summary="Delete a schedule and everything under it (staff only)",
+        responses={204: None, **error_responses(*READ_ERRORS)},
+    ),
+)
+class ScheduleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [ScheduleAccess]
+    lookup_url_kwarg = "schedule_id"
+    lookup_value_converter = "dbid"
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["uploaded_at", "name", "version", "block_count", "id"]
+    ordering = ["-uploaded_at", "-id"]
+    queryset = Schedule.objects.select_related("uploaded_by")
+
+    def get_queryset(self):
+        if self.action != "list":
+            return super().get_queryset()
+        query = ScheduleSearchSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return schedule_list(search=query.validated_data.get("search", ""))
+
+    def get_object(self) -> Schedule:
+        return schedule_or_404(self.kwargs[self.lookup_url_kwarg])
+
+    def get_serializer_class(self):
+        return ScheduleDetailSerializer if self.action == "retrieve" else ScheduleSerializer
+
+    @extend_schema(
+        summary="Upload a schedule",
+        description=(
+            "Stores the files and queues their ingest; answers **202** with the job, whose URL "
+            "is also in `Location`. Poll the job until `state` is `succeeded` (then `schedule` "
+            "is set) or `failed` (then `error` says where the content is wrong). Uploading "
+            "files identical to an earlier successful upload answers with a job that has "
+            "already succeeded and points at the stored schedule.\n\n"
+            "Send `multipart/form-data` with the files (large files, companion files), or "
+            "`application/json` with the documents inline (bodies up to "
+            "`DATA_UPLOAD_MAX_MEMORY_SIZE`)."
+        ),
+        request={
+            "multipart/form-data": ScheduleUploadSerializer,
+            "application/json": ScheduleDocumentSerializer,
+        },
+        examples=[
+            OpenApiExample(
+                "Inline native schedule",
+                request_only=True,
+                media_type="application/json",
+                value={
+                    "name": "Night plan",
+                    "schedule": {
+                        "blocks": [
+                            {
+                                "original_block_id": "sb-1",
+                                "priority": 8.5,
+                                "target_ra": 83.63,
+                                "target_dec": 22.01,
+                                "constraints": {
+                                    "min_alt": 30,
+                                    "max_alt": 85,
+                                    "min_az": 0,
+                                    "max_az": 360,
+                                    "fixed_time": None,
+                                },
+                                "min_observation": 1200,
+                                "requested_duration": 3600,
+                                "visibility_periods": [
+                                    {"start_mjd": 60694.1, "end_mjd": 60694.4}
+                                ],
+                                "scheduled_period": None,
+                            }
+                        ],
+                        "dark_periods": [{"start_mjd": 60694.05, "end_mjd": 60694.45}],
+                    },
+                },
+            ),
+        ],
+        responses={
+            202: OpenApiResponse(IngestJobSerializer, description="The ingest job."),
+            **error_responses(400, 401, 403, 413, 415, 429),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        if request.content_type.startswith("multipart/"):
+            upload = ScheduleUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            files = {name: upload.validated_data.get(name) for name in UPLOAD_FILES}
+        else:
+            document = ScheduleDocumentSerializer(data=request.data)
+            document.is_valid(raise_exception=True)
+            files = {
+                name: _document_file(name, document.validated_data.get(name))
+                for name in UPLOAD_FILES
+            }
+            upload = document
+        job = create_ingest_job(
+            schedule_file=files["schedule"],
+            visibility_file=files["visibility"],
+            dark_periods_file=files["dark_periods"],
+            name=upload.validated_data.get("name", ""),
+            user=request.user,
+        )
+        body = IngestJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+    @extend_schema(
+        summary="Export in the native format",
+        description="The schedule as native-format JSON; ingesting it again gives the same "
+        "checksum.",
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Native-format schedule document."
+            ),
+            **error_responses(*READ_ERRORS),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, schedule_id: int) -> HttpResponse:
+        schedule = self.get_object()
+        response = HttpResponse(export_schedule_native(schedule), content_type="application/json")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{_download_name(schedule, ".json")}"'
+        )
+        return response
+
+
+def _document_file(name: str, document) -> SimpleUploadedFile | None:
+    """An inline JSON document as the file the ingest job stores and reads."""
+    if document is None:
+        return None
+    return SimpleUploadedFile(f"{name}.json", orjson.dumps(document), "application/json")
+
+
+_BLOCK_EXPORT_DESCRIPTION = (
+    "Every block passing the filters with its analytics, one row per block, streamed in chunks "
+    "(constant memory on the server). Takes the same filters as the block list."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Blocks of a schedule",
+        description="Filtered and paginated; visibility periods are in the block detail.",
+        responses={200: BlockSerializer(many=True), **error_responses(400, *READ_ERRORS)},
+    ),
+    retrieve=extend_schema(
+        summary="One block, with its visibility periods",
+        responses={200: BlockDetailSerializer, **error_responses(*READ_ERRORS)},
+    ),
+    export_csv=extend_schema(
+        summary="Export blocks as CSV",
+        description=_BLOCK_EXPORT_DESCRIPTION,
+        filters=True,
+        responses={
+            (200, MEDIA_TYPES["csv"]): OpenApiResponse(OpenApiTypes.STR, description="CSV."),
+            **error_responses(400, *READ_ERRORS),
+        },
+    ),
+    export_jsonl=extend_schema(
+        summary="Export blocks as JSON Lines",
+        description=_BLOCK_EXPORT_DESCRIPTION,
+        filters=True,
+        responses={
+            (200, MEDIA_TYPES["jsonl"]): OpenApiResponse(
+                OpenApiTypes.STR, description="One JSON object per line."
+            ),
+            **error_responses(400, *READ_ERRORS),
+        },
+    ),
+)
+class BlockViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ScheduleAccess]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = BlockFilterSet
+    lookup_url_kwarg = "block_id"
+
+    @cached_property
+    def schedule(self) -> Schedule:
+        return schedule_or_404(self.kwargs["schedule_id"])
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SchedulingBlock.objects.none()
+        blocks = SchedulingBlock.objects.filter(schedule=self.schedule).order_by("id")
+        if self.action == "retrieve":
+            return blocks.select_related("target", "analytics")
+        if self.action == "list":
+            return blocks.select_related("target", "analytics").defer("visibility_periods")
+        return blocks
+
+    def get_serializer_class(self):
+        return BlockDetailSerializer if self.action == "retrieve" else BlockSerializer
+
+    def export_csv(self, request: Request, schedule_id: int) -> StreamingHttpResponse:
+        return self._stream("csv")
+
+    def export_jsonl(self, request: Request, schedule_id: int) -> StreamingHttpResponse:
+        return self._stream("jsonl")
+
+    def _stream(self, export_format: str) -> StreamingHttpResponse:
+        blocks = self.filter_queryset(self.get_queryset())
+        response = StreamingHttpResponse(
+            CHUNK_WRITERS[export_format](export_rows(blocks)),
+            content_type=f"{MEDIA_TYPES[export_format]}; charset=utf-8",
+        )
+        name = _download_name(self.schedule, f"-blocks.{export_format}")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your upload jobs (staff: everyone's)",
+        responses={200: IngestJobSerializer(many=True), **error_responses(401, 429)},
+    ),
+    retrieve=extend_schema(
+        summary="An upload job: state, phase, progress, error and the resulting schedule",
+        responses={200: IngestJobSerializer, **error_responses(401, 404, 429)},
+    ),
+)
+class IngestJobViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IngestJobSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_url_kwarg = "job_id"
+    lookup_value_converter = "dbid"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IngestJob.objects.none()
+        jobs = IngestJob.objects.all()
+        return jobs if self.request.user.is_staff else jobs.filter(created_by=self.request.user)

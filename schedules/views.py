@@ -1,0 +1,113 @@
+"""Pages for schedules as a whole: the list, uploads and their jobs, and the native export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from schedules.exports import export_schedule_native
+from schedules.forms import UploadForm
+from schedules.jobs import create_ingest_job
+from schedules.models import IngestJob, Schedule
+from schedules.permissions import can_read, can_upload
+from schedules.selectors import schedule_list
+
+SCHEDULES_PER_PAGE = 25
+JOB_POLL_SECONDS = 2
+
+# Anonymous visitors who may not read are sent to the login page (settings.LOGIN_URL).
+read_required = user_passes_test(can_read)
+
+
+def _upload_allowed(request: HttpRequest) -> None:
+    """Raise 403 for a signed-in user without the upload permission."""
+    if not can_upload(request.user):
+        raise PermissionDenied("You do not have permission to upload schedules.")
+
+
+@require_GET
+@read_required
+def home(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:200]
+    page = Paginator(schedule_list(search=search), SCHEDULES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "schedules/home.html",
+        {"page_obj": page, "search": search, "can_upload": can_upload(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    _upload_allowed(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = create_ingest_job(
+            schedule_file=form.cleaned_data["schedule_file"],
+            visibility_file=form.cleaned_data["visibility_file"],
+            dark_periods_file=form.cleaned_data["dark_periods_file"],
+            name=form.cleaned_data["name"],
+            user=request.user,
+        )
+        if job.state == IngestJob.State.SUCCEEDED and job.schedule is not None:
+            if job.schedule.uploaded_at < job.created_at:
+                messages.info(request, f"This content is already stored as “{job.schedule}”.")
+            else:
+                messages.success(request, f"Stored as “{job.schedule}”.")
+            return redirect(job.schedule)
+        return redirect("schedules:job", job_id=job.pk)
+    return render(request, "schedules/upload.html", {"form": form})
+
+
+@require_GET
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    _upload_allowed(request)
+    job = get_object_or_404(IngestJob.objects.select_related("schedule", "created_by"), pk=job_id)
+    return render(
+        request,
+        "schedules/job.html",
+        {"job": job, "finished": _finished(job), "poll_seconds": JOB_POLL_SECONDS},
+    )
+
+
+@require_GET
+@login_required
+def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    """What the job page polls while the job runs."""
+    _upload_allowed(request)
+    job = get_object_or_404(IngestJob.objects.select_related("schedule"), pk=job_id)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "phase": job.phase,
+            "progress": job.progress,
+            "finished": _finished(job),
+            "error": job.error,
+            "schedule_url": job.schedule.get_absolute_url() if job.schedule else None,
+        }
+    )
+
+
+def _finished(job: IngestJob) -> bool:
+    return job.state in (IngestJob.State.SUCCEEDED, IngestJob.State.FAILED)
+
+
+@require_GET
+@read_required
+def export(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    """The schedule in the native format, as a download."""
+    schedule = get_object_or_404(Schedule, pk=schedule_id)
+    response = HttpResponse(export_schedule_native(schedule), content_type="application/json")
+    filename = f"{slugify(schedule.name) or 'schedule'}-v{schedule.version}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
