@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import numpy as np
@@ -59,6 +61,22 @@ class IngestOutcome:
     checksum: str
     name: str
     block_count: int
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+
+class PhaseTimer:
+    """Wall-clock seconds spent in each phase, for operators and benchmarks."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
 class _Progress:
@@ -97,8 +115,10 @@ def ingest_schedule(
     Raises ``ScheduleInputError`` (located, human message) for bad input, before any write.
     """
     report = _Progress(progress)
+    timer = PhaseTimer()
     report("read", 0.0)
-    data = read_schedule(schedule_file, visibility=visibility, dark_periods=dark_periods)
+    with timer.phase("read"):
+        data = read_schedule(schedule_file, visibility=visibility, dark_periods=dark_periods)
     report("read", 1.0)
     return ingest_schedule_data(
         data,
@@ -106,6 +126,7 @@ def ingest_schedule(
         uploaded_by=uploaded_by,
         progress=progress,
         dry_run=dry_run,
+        timer=timer,
     )
 
 
@@ -116,27 +137,31 @@ def ingest_schedule_data(
     uploaded_by=None,
     progress: ProgressCallback | None = None,
     dry_run: bool = False,
+    timer: PhaseTimer | None = None,
 ) -> IngestOutcome:
     """Transform and load an already parsed schedule (see :func:`ingest_schedule`)."""
     report = _Progress(progress)
-    checksum = data.checksum()
-    existing = Schedule.objects.filter(checksum=checksum).first()
+    timer = timer or PhaseTimer()
+    with timer.phase("read"):
+        checksum = data.checksum()
+        existing = Schedule.objects.filter(checksum=checksum).first()
     if existing is not None:
-        return IngestOutcome(existing, False, checksum, existing.name, existing.block_count)
+        return _existing(existing, checksum, timer)
 
     report("transform", 0.0)
-    result = transform(data)
+    with timer.phase("transform"):
+        result = transform(data)
     report("transform", 1.0)
     if dry_run:
-        return IngestOutcome(None, True, checksum, name, data.block_count)
+        return IngestOutcome(None, True, checksum, name, data.block_count, timer.seconds)
 
     report("load", 0.0)
-    with transaction.atomic():
+    with timer.phase("load"), transaction.atomic():
         _lock_for_ingest(checksum, name)
         # Another process may have stored the same content while we were transforming.
         existing = Schedule.objects.filter(checksum=checksum).first()
         if existing is not None:
-            return IngestOutcome(existing, False, checksum, existing.name, existing.block_count)
+            return _existing(existing, checksum, timer)
         schedule = _create_schedule(data, result, checksum, name, uploaded_by)
         store_schedule_content(schedule, data, result, progress=lambda f: report("load", f))
     report("load", 1.0)
@@ -147,7 +172,15 @@ def ingest_schedule_data(
         schedule.version,
         schedule.block_count,
     )
-    return IngestOutcome(schedule, True, checksum, schedule.name, schedule.block_count)
+    return IngestOutcome(
+        schedule, True, checksum, schedule.name, schedule.block_count, timer.seconds
+    )
+
+
+def _existing(schedule: Schedule, checksum: str, timer: PhaseTimer) -> IngestOutcome:
+    return IngestOutcome(
+        schedule, False, checksum, schedule.name, schedule.block_count, timer.seconds
+    )
 
 
 def store_schedule_content(

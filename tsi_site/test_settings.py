@@ -5,7 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 
-from tsi_site.settings import *  # noqa: E402,F403
+from tsi_site.settings import *  # noqa: F403
 
 TASKS = {
     "default": {

@@ -84,6 +84,7 @@ def _render(outcome: IngestOutcome, *, dry_run: bool, as_json: bool) -> str:
                 "created": outcome.created and not dry_run,
                 "already_ingested": not outcome.created,
                 "dry_run": dry_run,
+                "timings": {phase: round(seconds, 4) for phase, seconds in outcome.timings.items()},
             }
         ).decode()
     if not outcome.created:
