@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import rankdata
+
+from analytics.ranks import average_ranks
 
 
 @dataclass(frozen=True)
@@ -72,5 +73,5 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float | None:
     negatives = labels.size - positives
     if positives == 0 or negatives == 0:
         return None
-    ranks = rankdata(scores)
+    ranks = average_ranks(scores)
     return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import rankdata
 
 from analytics.intervals import HOURS_PER_DAY, merge_periods, overlap_counts
+from analytics.ranks import average_ranks
 from schedules.schedule_data import ScheduleData
 from validation.rules import Findings, evaluate_rules
 
@@ -213,8 +213,8 @@ def spearman_correlations(columns: Mapping[str, np.ndarray]) -> list[dict]:
 def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float | None:
     if len(x) < 2:
         return None
-    x_rank = rankdata(x) - (len(x) + 1) / 2
-    y_rank = rankdata(y) - (len(y) + 1) / 2
+    x_rank = average_ranks(x) - (len(x) + 1) / 2
+    y_rank = average_ranks(y) - (len(y) + 1) / 2
     scale = np.sqrt((x_rank @ x_rank) * (y_rank @ y_rank))
     if scale == 0:
         return None

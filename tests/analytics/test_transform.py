@@ -324,3 +324,14 @@ class TestTransform:
             result.possible_periods,
             [mjd_span(0, 0.5), mjd_span(1, 1.25), mjd_span(2, 2.125)],
         )
+
+
+def test_average_ranks_match_scipy_on_ties():
+    from scipy.stats import rankdata
+
+    from analytics.ranks import average_ranks
+
+    values = np.array([3.0, 1.0, 3.0, 2.0, 3.0, 1.0, 7.0])
+    assert average_ranks(values).tolist() == [5.0, 1.5, 5.0, 3.0, 5.0, 1.5, 7.0]
+    assert average_ranks(values).tolist() == rankdata(values).tolist()
+    assert average_ranks(np.array([])).tolist() == []
