@@ -20,6 +20,9 @@ class Command(BaseCommand):
         "optional visibility (possible periods) and dark-period files. The same content twice "
         "is stored once."
     )
+    # An ingest touches no URL or template; the full system checks would add a second to
+    # every pipeline run.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("schedule", help="schedule JSON file")
