@@ -110,7 +110,7 @@ def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
             keyed={"possible_periods": list[style.struct]},
         ),
     )
-    decoded = style or NATIVE_PERIODS
+    decoded = style or NATIVE_PERIODS  # what the period structs are, if there are any
     location, location_style = _location(file, document.geographic_location)
     if style is not None and location_style is not None and style is not location_style:
         raise ScheduleInputError(
@@ -119,7 +119,8 @@ def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
             f"uses {location_style.label} keys but the periods use {style.label} keys "
             f"({style.describe()}); use one style throughout",
         )
-    key_style = style or location_style or NATIVE_PERIODS
+    # The keys the file was written with name its format.
+    format_style = style or location_style or NATIVE_PERIODS
     name = document.name or ""
     check_name_length(file, "name", name)
     ids = [_source_id(file, index, block) for index, block in enumerate(document.blocks)]
@@ -136,7 +137,7 @@ def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
         )
     return ScheduleData(
         source_format=SourceFormat.SNAKE_CASE
-        if key_style is SNAKE_PERIODS
+        if format_style is SNAKE_PERIODS
         else SourceFormat.NATIVE,
         name=name,
         visibility_periods=visibility_periods,

@@ -26,7 +26,9 @@ _UTF8_CHUNK_BYTES = 1 << 24
 _VALIDATION_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>.*)`)?$", re.DOTALL)
 _EXPECTED = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$")
 _MISSING_FIELD = re.compile(r"^Object missing required field `(?P<field>[^`]+)`$")
-_MALFORMED_AT = re.compile(r"^(?:JSON is malformed: )?(?P<what>.*?)(?: \(byte (?P<offset>\d+)\))?$")
+_MALFORMED_AT = re.compile(
+    r"^(?:JSON is malformed: )?(?P<what>.*?)(?: \(byte (?P<offset>\d+)\))?$", re.DOTALL
+)
 _NON_FINITE_TOKEN = re.compile(rb"-?(?:NaN|Infinity)")
 _TYPE_NAMES = {
     "int": "an integer",
@@ -208,7 +210,12 @@ def _syntax_error(name: str, data: bytes, error: msgspec.DecodeError) -> Schedul
     if match["offset"] is None:
         return ScheduleInputError(name, "", f"invalid JSON: {match['what']}")
     offset = int(match["offset"])
-    if _NON_FINITE_TOKEN.match(data, max(offset - 1, 0)) or _NON_FINITE_TOKEN.match(data, offset):
+    if match["what"] == "trailing characters":
+        # msgspec points just past the first character after the document.
+        offset = max(offset - 1, 0)
+    token_start = offset - 1 if data[offset - 1 : offset] == b"-" else offset
+    if _NON_FINITE_TOKEN.match(data, token_start):
+        offset = token_start
         message = "NaN and Infinity are not valid JSON numbers"
     elif match["what"] == "invalid character":
         character = data[offset : offset + 1].decode("utf-8", "replace")

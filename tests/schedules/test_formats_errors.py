@@ -101,7 +101,7 @@ CASES = {
     "negative Infinity token": Case(
         native_with(block(0, priority=float("-inf"))),
         SCHEDULE,
-        "line 27, column 19",
+        "line 35, column 19",
         "NaN and Infinity are not valid JSON numbers",
     ),
     "number out of range": Case(
@@ -379,7 +379,7 @@ CASES = {
     "visibility top-level array": Case(
         raw_with(possible_periods=[]), VISIBILITY, "", "expected a JSON object at the top level"
     ),
-    "visibility period backwards": Case(
+    "visibility file period backwards": Case(
         raw_with(possible_periods={"SchedulingBlock": {RAW_ID: [raw_period(61800.5, 61800.1)]}}),
         VISIBILITY,
         f'SchedulingBlock["{RAW_ID}"][0]',
@@ -421,7 +421,7 @@ CASES = {
         "",
         'missing required field "dark_periods"',
     ),
-    "dark period backwards": Case(
+    "dark-periods file period backwards": Case(
         raw_with(dark_periods={"dark_periods": [raw_period(1.0, 2.0), raw_period(4.0, 3.0)]}),
         DARK,
         "dark_periods[1]",
