@@ -183,3 +183,29 @@ def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError) as raised:
         ingest(str(tmp_path / "nope.json"))
     assert "nope.json" in str(raised.value)
+
+
+def test_the_same_content_in_another_format_is_the_same_schedule(tmp_path):
+    from schedules.formats import write_schedule
+    from schedules.synthetic import generate_schedule_data
+
+    data = generate_schedule_data(blocks=30, periods_per_block=4, seed=11)
+    native = write_schedule(data, "native", name="weekly")
+    (tmp_path / "native.json").write_bytes(native.schedule)
+    ingest(str(tmp_path / "native.json"))
+    raw = write_schedule(data, "raw")
+    for name, content in (("raw.json", raw.schedule), ("visibility.json", raw.visibility),
+                          ("dark.json", raw.dark_periods)):  # fmt: skip
+        (tmp_path / name).write_bytes(content)
+    output = ingest(
+        str(tmp_path / "raw.json"),
+        "--visibility",
+        str(tmp_path / "visibility.json"),
+        "--dark-periods",
+        str(tmp_path / "dark.json"),
+    )
+    assert output.startswith("Already ingested as schedule")
+    snake = write_schedule(data, "snake_case", name="weekly")
+    (tmp_path / "snake.json").write_bytes(snake.schedule)
+    assert ingest(str(tmp_path / "snake.json")).startswith("Already ingested as schedule")
+    assert Schedule.objects.count() == 1
