@@ -19,3 +19,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic in tests
+SECURE_SSL_REDIRECT = False  # the test client and the live server speak plain HTTP
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
