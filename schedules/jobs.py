@@ -99,14 +99,16 @@ def run_ingest_job(job_id: int) -> int | None:
     IngestJob.objects.filter(pk=job.pk).update(
         state=IngestJob.State.RUNNING, started_at=now, heartbeat_at=now, phase="read"
     )
-    last_write = 0.0
+    last_write, last_phase = 0.0, "read"
 
     def progress(phase: str, fraction: float) -> None:
-        nonlocal last_write
+        nonlocal last_write, last_phase
         # Writes inside the load transaction would stay invisible until commit: skip them.
-        if connection.in_atomic_block or time.monotonic() - last_write < PROGRESS_WRITE_INTERVAL_S:
+        if connection.in_atomic_block:
             return
-        last_write = time.monotonic()
+        if phase == last_phase and time.monotonic() - last_write < PROGRESS_WRITE_INTERVAL_S:
+            return
+        last_write, last_phase = time.monotonic(), phase
         IngestJob.objects.filter(pk=job.pk).update(
             phase=phase, progress=fraction, heartbeat_at=timezone.now()
         )
