@@ -4,7 +4,6 @@ these, so a URL means the same thing in a browser and in a script."""
 from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
-from datetime import UTC
 
 from django import forms
 
@@ -97,7 +96,7 @@ class SkyMapForm(FilterForm):
         ):
             moment = self.cleaned_data.get(source)
             if moment is not None:
-                values[target] = datetime_to_mjd(moment.astimezone(UTC))
+                values[target] = datetime_to_mjd(moment)
         return values
 
 

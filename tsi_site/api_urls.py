@@ -1,12 +1,8 @@
-"""The REST API: version 1 under /api/v1/, its OpenAPI schema and interactive docs (assets
-served from our static files), and a JSON 404 for every other /api/ path."""
+"""The REST API: version 1 under /api/v1/, its OpenAPI schema and Swagger UI (assets from our
+static files; script split out for the CSP), and a JSON 404 for every other /api/ path."""
 
 from django.urls import include, path, re_path, register_converter
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from tsi_site.api.converters import DatabaseIdConverter
 from tsi_site.api.errors import unknown_endpoint
@@ -27,6 +23,5 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     re_path(r"^", unknown_endpoint),
 ]

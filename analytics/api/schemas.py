@@ -25,7 +25,8 @@ OVERRIDES = {
     "BlockFrame.source_block_id": array_of({"type": "string"}, "Block ids as uploaded."),
     "BlockFrame.display_name": array_of({"type": "string"}, "Block name, else target name."),
     "BlockFrame.priority_bucket": array_of(
-        {"type": "integer", "minimum": 1, "maximum": 4}, "1 Low, 2 Medium-Low, 3 Medium-High, 4 High."
+        {"type": "integer", "minimum": 1, "maximum": 4},
+        "1 Low, 2 Medium-Low, 3 Medium-High, 4 High.",
     ),
     "BlockFrame.visibility_period_count": INTEGERS,
     "BlockFrame.is_scheduled": BOOLEANS,

@@ -58,7 +58,7 @@ def page_schema(
         tags=list(tags),
         parameters=form_parameters(form_class),
         responses={
-            200: OpenApiResponse(schema, examples=[example]),
+            200: OpenApiResponse(schema, description=f"{summary} data.", examples=[example]),
             **error_responses(400, *READ_ERRORS),
         },
     )
@@ -168,7 +168,9 @@ class TrendsView(PageView):
     description="The schedule, its summary, and every stored version of its name.",
     tags=list(TAGS),
     responses={
-        200: OpenApiResponse(ScheduleOverviewSerializer, examples=[examples.OVERVIEW]),
+        200: OpenApiResponse(
+            ScheduleOverviewSerializer, description="Overview data.", examples=[examples.OVERVIEW]
+        ),
         **error_responses(*READ_ERRORS),
     },
 )
@@ -186,7 +188,9 @@ class OverviewView(APIView):
     "scheduled or unscheduled, and what was moved in time (by more than one second).",
     tags=list(TAGS),
     responses={
-        200: OpenApiResponse(schemas.COMPARE, examples=[examples.COMPARE]),
+        200: OpenApiResponse(
+            schemas.COMPARE, description="Comparison data.", examples=[examples.COMPARE]
+        ),
         **error_responses(*READ_ERRORS),
     },
 )

@@ -21,6 +21,6 @@ class ScheduleAccess(BasePermission):
 
 def schedule_or_404(schedule_id: int) -> Schedule:
     try:
-        return Schedule.objects.get(pk=schedule_id)
+        return Schedule.objects.select_related("uploaded_by").get(pk=schedule_id)
     except Schedule.DoesNotExist:
         raise NotFound(f"No schedule with id {schedule_id}.") from None

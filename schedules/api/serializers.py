@@ -11,7 +11,7 @@ from analytics.models import BlockAnalytics
 from analytics.selectors import schedule_summary
 from analytics.transform import SummaryValues
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
-from tsi_site.api.errors import PayloadTooLarge
+from tsi_site.api.exceptions import PayloadTooLarge
 from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import dataclass_schema
 from validation.selectors import ValidationFilters, validation_report
@@ -72,7 +72,12 @@ class ScheduleSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:schedule-detail", lookup_url_kwarg="schedule_id"
     )
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the uploader; null for command-line ingests.",
+    )
     location = serializers.SerializerMethodField()
 
     class Meta:
@@ -312,7 +317,7 @@ class DocumentField(serializers.JSONField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if not isinstance(value, dict | list):
-            raise serializers.ValidationError("Expected a JSON object (the file's content).")
+            raise serializers.ValidationError("Expected a JSON object or array (a file's content).")
         return value
 
 

@@ -49,15 +49,24 @@ def _download_name(schedule: Schedule, suffix: str) -> str:
         summary="List schedules",
         description="Newest first unless `ordering` says otherwise.",
         parameters=[ScheduleSearchSerializer],
-        responses={200: ScheduleSerializer(many=True), **error_responses(400, *READ_ERRORS)},
+        responses={
+            200: OpenApiResponse(ScheduleSerializer(many=True), description="A page of schedules."),
+            **error_responses(400, *READ_ERRORS),
+        },
     ),
     retrieve=extend_schema(
         summary="A schedule with its summary and validation counts",
-        responses={200: ScheduleDetailSerializer, **error_responses(*READ_ERRORS)},
+        responses={
+            200: OpenApiResponse(ScheduleDetailSerializer, description="The schedule."),
+            **error_responses(*READ_ERRORS),
+        },
     ),
     destroy=extend_schema(
         summary="Delete a schedule and everything under it (staff only)",
-        responses={204: None, **error_responses(*READ_ERRORS)},
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            **error_responses(*READ_ERRORS),
+        },
     ),
 )
 class ScheduleViewSet(
@@ -126,9 +135,7 @@ class ScheduleViewSet(
                                 },
                                 "min_observation": 1200,
                                 "requested_duration": 3600,
-                                "visibility_periods": [
-                                    {"start_mjd": 60694.1, "end_mjd": 60694.4}
-                                ],
+                                "visibility_periods": [{"start_mjd": 60694.1, "end_mjd": 60694.4}],
                                 "scheduled_period": None,
                             }
                         ],
@@ -163,7 +170,9 @@ class ScheduleViewSet(
             user=request.user,
         )
         body = IngestJobSerializer(job, context=self.get_serializer_context()).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        # str(): the serializer's URL is a str subclass, which WSGI servers refuse in headers.
+        headers = {"Location": str(body["url"])}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
 
     @extend_schema(
         summary="Export in the native format",
@@ -202,31 +211,19 @@ _BLOCK_EXPORT_DESCRIPTION = (
 @extend_schema_view(
     list=extend_schema(
         summary="Blocks of a schedule",
+        tags=["blocks"],
         description="Filtered and paginated; visibility periods are in the block detail.",
-        responses={200: BlockSerializer(many=True), **error_responses(400, *READ_ERRORS)},
-    ),
-    retrieve=extend_schema(
-        summary="One block, with its visibility periods",
-        responses={200: BlockDetailSerializer, **error_responses(*READ_ERRORS)},
-    ),
-    export_csv=extend_schema(
-        summary="Export blocks as CSV",
-        description=_BLOCK_EXPORT_DESCRIPTION,
-        filters=True,
         responses={
-            (200, MEDIA_TYPES["csv"]): OpenApiResponse(OpenApiTypes.STR, description="CSV."),
+            200: OpenApiResponse(BlockSerializer(many=True), description="A page of blocks."),
             **error_responses(400, *READ_ERRORS),
         },
     ),
-    export_jsonl=extend_schema(
-        summary="Export blocks as JSON Lines",
-        description=_BLOCK_EXPORT_DESCRIPTION,
-        filters=True,
+    retrieve=extend_schema(
+        summary="One block, with its visibility periods",
+        tags=["blocks"],
         responses={
-            (200, MEDIA_TYPES["jsonl"]): OpenApiResponse(
-                OpenApiTypes.STR, description="One JSON object per line."
-            ),
-            **error_responses(400, *READ_ERRORS),
+            200: OpenApiResponse(BlockDetailSerializer, description="The block."),
+            **error_responses(*READ_ERRORS),
         },
     ),
 )
@@ -253,9 +250,31 @@ class BlockViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return BlockDetailSerializer if self.action == "retrieve" else BlockSerializer
 
+    @extend_schema(
+        summary="Export blocks as CSV",
+        tags=["blocks"],
+        description=_BLOCK_EXPORT_DESCRIPTION,
+        filters=True,
+        responses={
+            (200, MEDIA_TYPES["csv"]): OpenApiResponse(OpenApiTypes.STR, description="CSV."),
+            **error_responses(400, *READ_ERRORS),
+        },
+    )
     def export_csv(self, request: Request, schedule_id: int) -> StreamingHttpResponse:
         return self._stream("csv")
 
+    @extend_schema(
+        summary="Export blocks as JSON Lines",
+        tags=["blocks"],
+        description=_BLOCK_EXPORT_DESCRIPTION,
+        filters=True,
+        responses={
+            (200, MEDIA_TYPES["jsonl"]): OpenApiResponse(
+                OpenApiTypes.STR, description="One JSON object per line."
+            ),
+            **error_responses(400, *READ_ERRORS),
+        },
+    )
     def export_jsonl(self, request: Request, schedule_id: int) -> StreamingHttpResponse:
         return self._stream("jsonl")
 
@@ -273,11 +292,17 @@ class BlockViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Your upload jobs (staff: everyone's)",
-        responses={200: IngestJobSerializer(many=True), **error_responses(401, 429)},
+        responses={
+            200: OpenApiResponse(IngestJobSerializer(many=True), description="A page of jobs."),
+            **error_responses(401, 404, 429),
+        },
     ),
     retrieve=extend_schema(
         summary="An upload job: state, phase, progress, error and the resulting schedule",
-        responses={200: IngestJobSerializer, **error_responses(401, 404, 429)},
+        responses={
+            200: OpenApiResponse(IngestJobSerializer, description="The job."),
+            **error_responses(401, 404, 429),
+        },
     ),
 )
 class IngestJobViewSet(viewsets.ReadOnlyModelViewSet):

@@ -20,13 +20,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tsi_site.api.exceptions import PayloadTooLarge
+
 logger = logging.getLogger(__name__)
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "payload_too_large"
-    default_detail = "The request body is too large."
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict:
@@ -67,8 +63,6 @@ def _describe(exc: exceptions.APIException) -> dict:
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         return error_body("invalid", "The request is not valid; see details.", detail)
     details = {"retry_after_s": exc.wait} if isinstance(exc, exceptions.Throttled) else {}
-    if isinstance(exc.detail, dict):
-        return error_body(exc.default_code, str(exc.default_detail), exc.detail)
     code = exc.detail.code if isinstance(exc.detail, exceptions.ErrorDetail) else None
     return error_body(code or exc.default_code, str(exc.detail), details)
 
@@ -82,7 +76,7 @@ def form_errors(form) -> dict[str, list[str]]:
 
 
 @csrf_exempt
-def unknown_endpoint(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+def unknown_endpoint(request: HttpRequest) -> HttpResponse:
     """JSON 404 for any /api/ path no endpoint serves, with a hint for a missing slash."""
     details = {}
     if not request.path.endswith("/"):

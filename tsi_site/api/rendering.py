@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import orjson
 from django.conf import settings
-from django.utils.functional import Promise
 from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
-from tsi_site.api.errors import PayloadTooLarge
+from tsi_site.api.exceptions import PayloadTooLarge
 
 _PLAIN = frozenset({float, int, str, bool, type(None)})
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
@@ -46,16 +44,8 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _fallback(value: Any) -> Any:
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 def dumps(data: Any) -> bytes:
-    return orjson.dumps(data, default=_fallback, option=_OPTIONS)
+    return orjson.dumps(data, option=_OPTIONS)
 
 
 class ORJSONRenderer(BaseRenderer):

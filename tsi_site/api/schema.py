@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 from django import forms
 from django.core import validators
+from django.forms.utils import pretty_name
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
@@ -79,13 +80,18 @@ def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
     """Query parameters of a GET filter form, with types, bounds, choices and defaults."""
     form = form_class()
     return [
-        OpenApiParameter(
-            name,
-            type=_form_field_schema(field),
-            description=" ".join(str(text) for text in (field.label, field.help_text) if text),
-        )
+        OpenApiParameter(name, type=_form_field_schema(field), description=_describe(name, field))
         for name, field in form.fields.items()
     ]
+
+
+def _describe(name: str, field: forms.Field) -> str:
+    parts = [str(field.label or pretty_name(name))]
+    if field.help_text:
+        parts.append(str(field.help_text))
+    if isinstance(field, forms.ChoiceField):
+        parts.append("; ".join(f"`{value}`: {label}" for value, label in field.choices if value))
+    return ". ".join(parts) + "."
 
 
 def _form_field_schema(field: forms.Field) -> dict:
@@ -153,7 +159,7 @@ _ERRORS = {
         },
     ),
     404: (
-        "No such object (or it is not yours to see).",
+        "No such object (or it is not yours to see), or a page past the last one.",
         {"code": "not_found", "message": "No schedule with id 999.", "details": {}},
     ),
     413: (
@@ -195,3 +201,23 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
             examples=[OpenApiExample(example["code"], value=example)],
         )
     return responses
+
+
+PATH_PARAMETER_DESCRIPTIONS = {
+    "schedule_id": "Id of the schedule (`id` in the schedule list).",
+    "other_id": "Id of the schedule to compare with.",
+    "block_id": "Database id of the block (its `id`, not its source block id).",
+    "job_id": "Id of the upload job (`id` in the job answered by the upload).",
+}
+
+
+def describe_path_parameters(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: one description per path parameter name, for every endpoint."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and not parameter.get("description"):
+                    parameter["description"] = PATH_PARAMETER_DESCRIPTIONS.get(
+                        parameter["name"], ""
+                    )
+    return result

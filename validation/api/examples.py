@@ -1,3 +1,92 @@
+"""OpenAPI example of the validation report: a real answer for a four-block schedule. A test
+checks that it keeps the shape of live answers."""
+
 from drf_spectacular.utils import OpenApiExample
 
-VALIDATION_REPORT = OpenApiExample("x", value={})
+VALIDATION_REPORT = OpenApiExample(
+    "One impossible block, errors and warnings (cut to four issues)",
+    value={
+        "total_blocks": 4,
+        "valid_blocks": 1,
+        "blocks_by_status": {"valid": 1, "warning": 1, "error": 2, "impossible": 1},
+        "issues_by_criticality": {"Critical": 1, "High": 2, "Medium": 0, "Low": 1},
+        "rule_counts": [
+            {
+                "rule": "no_visibility",
+                "title": "No visibility periods available",
+                "status": "impossible",
+                "criticality": "Critical",
+                "blocks": 1,
+            },
+            {
+                "rule": "scheduled_longer_than_requested",
+                "title": "Scheduled duration exceeds requested duration",
+                "status": "warning",
+                "criticality": "Low",
+                "blocks": 1,
+            },
+            {
+                "rule": "scheduled_overlap",
+                "title": "Scheduled period overlaps other scheduled blocks",
+                "status": "error",
+                "criticality": "High",
+                "blocks": 2,
+            },
+        ],
+        "issue_count": 4,
+        "issues": [
+            {
+                "source_block_id": "sb-103",
+                "display_name": "HD 1234",
+                "rule": "no_visibility",
+                "title": "No visibility periods available",
+                "status": "impossible",
+                "criticality": "Critical",
+                "category": "visibility",
+                "field": "max_visibility_period_hours",
+                "current_value": "0.00 h",
+                "expected_value": ">= 1.00 h",
+                "message": "The block has no visibility periods; 1.00 h requested.",
+            },
+            {
+                "source_block_id": "sb-101",
+                "display_name": "Crab nebula",
+                "rule": "scheduled_overlap",
+                "title": "Scheduled period overlaps other scheduled blocks",
+                "status": "error",
+                "criticality": "High",
+                "category": "scheduled_period",
+                "field": "scheduled_period",
+                "current_value": "[60694.1000, 60694.1500] MJD",
+                "expected_value": "no overlap with other scheduled blocks",
+                "message": "Overlaps 1 other scheduled block for 0.48 h in total: sb-105.",
+            },
+            {
+                "source_block_id": "sb-105",
+                "display_name": "Vega",
+                "rule": "scheduled_overlap",
+                "title": "Scheduled period overlaps other scheduled blocks",
+                "status": "error",
+                "criticality": "High",
+                "category": "scheduled_period",
+                "field": "scheduled_period",
+                "current_value": "[60694.1200, 60694.1400] MJD",
+                "expected_value": "no overlap with other scheduled blocks",
+                "message": "Overlaps 1 other scheduled block for 0.48 h in total: sb-101.",
+            },
+            {
+                "source_block_id": "sb-101",
+                "display_name": "Crab nebula",
+                "rule": "scheduled_longer_than_requested",
+                "title": "Scheduled duration exceeds requested duration",
+                "status": "warning",
+                "criticality": "Low",
+                "category": "scheduled_period",
+                "field": "scheduled_hours",
+                "current_value": "1.20 h",
+                "expected_value": "",
+                "message": "Scheduled for 1.20 h, more than the 1.00 h requested (1% tolerance).",
+            },
+        ],
+    },
+)

@@ -1,0 +1,9 @@
+"""API exceptions of our own (kept free of view imports: the parser and serializers raise them)."""
+
+from rest_framework import exceptions, status
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
