@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from analytics.data_source import ETL, current_data_source
+from analytics.frame_cache import cached_per_schedule
 from analytics.models import BlockAnalytics
 from analytics.transform import TransformResult, transform
 from schedules.models import Schedule
@@ -71,7 +72,7 @@ def load_block_frame(schedule: Schedule) -> BlockFrame:
     ``etl`` falls back to ``legacy`` (with a warning) when the schedule's analytics are missing.
     """
     if current_data_source() == ETL:
-        frame = stored_block_frame(schedule)
+        frame = cached_per_schedule("frame", schedule, lambda: stored_block_frame(schedule))
         if frame is not None:
             return frame
         logger.warning(

@@ -36,3 +36,11 @@ def data_source(request, settings) -> str:
     """Run the test once reading stored analytics and once recomputing from blocks."""
     settings.DATA_SOURCE = request.param
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty report cache (ids repeat across rolled-back tests)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -122,6 +122,14 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# Parsed report data per schedule (see analytics/frame_cache.py). Per-process memory by default;
+# point CACHE_URL at Redis (redis://host:6379/0) to share it between web processes.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tsi")}
+CACHES["default"].setdefault("OPTIONS", {})
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"]["OPTIONS"].setdefault("MAX_ENTRIES", 64)
+TSI_REPORT_CACHE_SECONDS = env.int("TSI_REPORT_CACHE_SECONDS", default=3600)
+
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),

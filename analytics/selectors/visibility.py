@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.block_frame import load_block_frame
+from analytics.frame_cache import cached_per_schedule
 from analytics.selectors.filters import BlockFilters, block_mask
 from schedules.models import Schedule
 from schedules.selectors import load_visibility
@@ -53,7 +54,9 @@ def visibility_histogram(schedule: Schedule, filters: VisibilityFilters) -> Visi
     mask = block_mask(frame, filters)
     if filters.source_block_ids:
         mask &= np.isin(frame.source_block_id, np.array(filters.source_block_ids, dtype=object))
-    block_ids, offsets, periods = load_visibility(schedule)
+    block_ids, offsets, periods = cached_per_schedule(
+        "visibility", schedule, lambda: load_visibility(schedule)
+    )
     if not np.array_equal(block_ids, frame.block_id):
         raise RuntimeError(f"schedule {schedule.pk}: blocks changed while reading")
     start, end = _time_range(schedule, periods)
