@@ -1,0 +1,39 @@
+"""Upload jobs: stale detection and the stale-job command."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from schedules.jobs import STALE_AFTER, fail_stale_jobs
+from schedules.models import IngestJob
+
+pytestmark = pytest.mark.django_db
+
+
+def running_job(heartbeat_age: timedelta) -> IngestJob:
+    return IngestJob.objects.create(
+        schedule_file="uploads/x.json",
+        state=IngestJob.State.RUNNING,
+        phase="load",
+        heartbeat_at=timezone.now() - heartbeat_age,
+    )
+
+
+def test_only_jobs_silent_for_longer_than_the_limit_are_failed():
+    stale = running_job(STALE_AFTER + timedelta(seconds=5))
+    alive = running_job(STALE_AFTER - timedelta(seconds=30))
+    assert fail_stale_jobs() == 1
+    stale.refresh_from_db()
+    alive.refresh_from_db()
+    assert stale.state == IngestJob.State.FAILED and "worker stopped" in stale.error
+    assert alive.state == IngestJob.State.RUNNING
+
+
+def test_command_reports_how_many_jobs_it_failed():
+    running_job(STALE_AFTER * 2)
+    out = StringIO()
+    call_command("fail_stale_jobs", stdout=out)
+    assert out.getvalue().strip() == "1 stale job(s) marked as failed."
