@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 from django.utils.safestring import SafeString, mark_safe
+from plotly.colors import sample_colorscale
 
 from analytics.selectors import (
     CompareData,
@@ -25,18 +26,16 @@ from analytics.selectors import (
     TrendsData,
     VisibilityHistogram,
 )
+from analytics.selectors.insights import CORRELATION_VARIABLES
 from analytics.selectors.trends import RateBin, SmoothedCurve
 from analytics.statistics import SplitHistogram
 from analytics.tables import (
     BUCKET_LABELS,
-    DARK_PERIOD,
-    OBSERVATION,
     SCHEDULED_LABEL,
     UNSCHEDULED_LABEL,
     VARIABLE_TITLES,
-    timeline_table,
+    month_pieces,
 )
-from analytics.transform import CORRELATION_VARIABLES
 from schedules.mjd import mjd_to_datetime64, mjd_to_iso
 
 # Okabe–Ito: distinguishable with every common form of colour blindness.
@@ -45,6 +44,7 @@ BUCKET_COLOURS = {1: "#56B4E9", 2: "#009E73", 3: "#CC79A7", 4: "#D55E00"}
 COMPARE_COLOURS = {"A": "#E69F00", "B": "#0072B2"}
 DARK_PERIOD_COLOUR = "#332288"
 SEQUENTIAL_SCALE = "Viridis"
+COLOUR_STEPS = 32  # bars coloured by a continuous value use this many colours of the scale
 DIVERGING_SCALE = "RdBu"
 
 _AXIS = {
@@ -66,10 +66,9 @@ TEMPLATE = go.layout.Template(
         "colorway": ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"],
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "margin": {"l": 64, "r": 24, "t": 48, "b": 56},
+        "margin": {"l": 64, "r": 24, "t": 36, "b": 56},
         "hoverlabel": {"font": {"family": "system-ui, sans-serif"}, "align": "left"},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        "title": {"x": 0, "xanchor": "left", "font": {"size": 15}},
         "xaxis": _AXIS,
         "yaxis": _AXIS,
     }
@@ -90,9 +89,7 @@ def figure_json(figure: go.Figure) -> SafeString:
     element or open a comment; ``JSON.parse`` restores them.
     """
     text = figure.to_json()
-    return mark_safe(
-        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    )
+    return mark_safe(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
 def escape(values: Sequence[str]) -> list[str]:
@@ -105,13 +102,42 @@ def plotly_dates(mjd: np.ndarray) -> list[str]:
     return np.datetime_as_string(mjd_to_datetime64(mjd), unit="ms").tolist()
 
 
+def block_labels(ids: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Hover labels "<b>id</b> name" with both user strings escaped."""
+    return np.array(
+        [
+            f"<b>{block_id}</b> {name}"
+            for block_id, name in zip(escape(ids), escape(names), strict=True)
+        ]
+    )
+
+
+def period_text(start_mjd: np.ndarray, stop_mjd: np.ndarray) -> np.ndarray:
+    """Hover lines for periods: UTC, then MJD."""
+    return np.array(
+        [
+            f"{start} – {stop}<br>MJD {a:.5f} – {b:.5f}"
+            for start, stop, a, b in zip(
+                mjd_to_iso(start_mjd),
+                mjd_to_iso(stop_mjd),
+                start_mjd.tolist(),
+                stop_mjd.tolist(),
+                strict=True,
+            )
+        ]
+    )
+
+
 def _figure(*, height: int, **layout) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(template=TEMPLATE, height=height, **layout)
     return figure
 
 
-def _no_blocks(total: int) -> Empty:
+def _no_blocks(total: int | None) -> Empty:
+    """``total`` is the schedule's block count, ``None`` when the selector does not say."""
+    if total is None:
+        return Empty("No blocks to analyse: the schedule has none, or none match the filters.")
     if total == 0:
         return Empty("This schedule has no blocks.")
     return Empty("No blocks match the current filters.")
@@ -127,30 +153,30 @@ def sky_map_figure(
     if data.shown_blocks == 0:
         return _no_blocks(data.total_blocks)
     biggest = data.max_requested_hours
-    sizes = 5 + 14 * points.requested_hours / biggest if biggest > 0 else np.full(len(points), 7)
+    share = points.requested_hours / biggest if biggest > 0 else np.full(len(points), 0.25)
+    # Crowded maps get smaller markers so that the sky stays readable.
+    sizes = (5 + 14 * share) * max(0.35, min(1.0, (1500 / len(points)) ** 0.5))
     starts = mjd_to_iso(points.scheduled_start_mjd)
-    status = [
-        f"Scheduled from {start} (MJD {mjd:.5f})" if scheduled else UNSCHEDULED_LABEL
-        for scheduled, start, mjd in zip(
-            points.is_scheduled.tolist(), starts, points.scheduled_start_mjd.tolist(), strict=True
-        )
-    ]
-    customdata = np.column_stack(
+    status = np.array(
         [
-            escape(points.source_block_id),
-            escape(points.display_name),
-            points.ra_deg,
-            points.dec_deg,
-            points.priority,
-            points.requested_hours,
-            np.array(status, dtype=object),
+            f"Scheduled from {start} (MJD {mjd:.5f})" if scheduled else UNSCHEDULED_LABEL
+            for scheduled, start, mjd in zip(
+                points.is_scheduled.tolist(),
+                starts,
+                points.scheduled_start_mjd.tolist(),
+                strict=True,
+            )
         ]
-    ).astype(object)
+    )
+    labels = block_labels(points.source_block_id, points.display_name)
+    # Numbers as one float array and strings as 1-D arrays: plotly handles these fast.
+    numbers = np.column_stack(
+        [points.ra_deg, points.dec_deg, points.priority, points.requested_hours]
+    )
     hover = (
-        "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
-        "RA %{customdata[2]:.3f}°, Dec %{customdata[3]:.3f}°<br>"
-        "Priority %{customdata[4]:.2f}, requested %{customdata[5]:.2f} h<br>"
-        "%{customdata[6]}<extra></extra>"
+        "%{text}<br>RA %{customdata[0]:.3f}°, Dec %{customdata[1]:.3f}°<br>"
+        "Priority %{customdata[2]:.2f}, requested %{customdata[3]:.2f} h<br>"
+        "%{hovertext}<extra></extra>"
     )
     if color_by == "status":
         groups = [
@@ -165,8 +191,8 @@ def sky_map_figure(
     all_sky = projection == "aitoff"
     figure = _figure(
         height=600 if all_sky else 560,
-        title=f"Targets on the sky ({data.shown_blocks:,} blocks)",
         legend_title_text="Priority bucket" if color_by != "status" else "",
+        legend_itemsizing="constant",
     )
     for label, member, colour in groups:
         if not member.any():
@@ -174,8 +200,8 @@ def sky_map_figure(
         marker = {
             "color": colour,
             "size": sizes[member],
-            "opacity": 0.75,
-            "line": {"width": 0.5, "color": "#ffffff"},
+            "opacity": 0.75 if len(points) < 5000 else 0.6,
+            "line": {"width": 0.5 if len(points) < 5000 else 0, "color": "#ffffff"},
         }
         if all_sky:
             figure.add_trace(
@@ -185,7 +211,9 @@ def sky_map_figure(
                     mode="markers",
                     name=label,
                     marker=marker,
-                    customdata=customdata[member],
+                    text=labels[member],
+                    customdata=numbers[member],
+                    hovertext=status[member],
                     hovertemplate=hover,
                 )
             )
@@ -197,7 +225,9 @@ def sky_map_figure(
                     mode="markers",
                     name=label,
                     marker=marker,
-                    customdata=customdata[member],
+                    text=labels[member],
+                    customdata=numbers[member],
+                    hovertext=status[member],
                     hovertemplate=hover,
                 )
             )
@@ -211,7 +241,11 @@ def sky_map_figure(
             constrain="domain",
         )
         figure.update_yaxes(
-            title_text="Declination (°)", range=[-90, 90], dtick=30, scaleanchor="x"
+            title_text="Declination (°)",
+            range=[-90, 90],
+            dtick=30,
+            scaleanchor="x",
+            constrain="domain",
         )
     return figure
 
@@ -280,7 +314,6 @@ def histogram_figure(
         height=360,
         barmode="stack",
         bargap=0.04,
-        title=f"{title}: {data.scheduled_blocks:,} of {data.shown_blocks:,} scheduled",
     )
     ranges = np.column_stack([edges[:-1], edges[1:]])
     for label, counts in (
@@ -309,7 +342,7 @@ def histogram_figure(
 def priority_violin_figure(data: DistributionsData) -> go.Figure | Empty:
     if data.shown_blocks == 0:
         return _no_blocks(data.total_blocks)
-    figure = _figure(height=380, title="Priority by scheduling outcome", showlegend=False)
+    figure = _figure(height=380, showlegend=False)
     for label, values in (
         (SCHEDULED_LABEL, data.priority_scheduled),
         (UNSCHEDULED_LABEL, data.priority_unscheduled),
@@ -318,8 +351,7 @@ def priority_violin_figure(data: DistributionsData) -> go.Figure | Empty:
             continue
         figure.add_trace(
             go.Violin(
-                x=[label] * len(values),
-                y=values,
+                y=np.asarray(values),
                 name=label,
                 line_color=STATUS_COLOURS[label],
                 box_visible=True,
@@ -350,23 +382,11 @@ def visibility_figure(data: VisibilityHistogram) -> go.Figure | Empty:
     if not data.visible_count.any():
         return Empty("None of the selected blocks is visible at any time in this range.")
     widths_ms = (data.bin_end_mjd - data.bin_start_mjd) * 86_400_000.0
-    customdata = np.column_stack(
-        [
-            np.array(mjd_to_iso(data.bin_start_mjd), dtype=object),
-            np.array(mjd_to_iso(data.bin_end_mjd), dtype=object),
-            data.bin_start_mjd,
-            data.bin_end_mjd,
-            data.visible_count,
-        ]
-    ).astype(object)
+    periods = period_text(data.bin_start_mjd, data.bin_end_mjd)
     figure = _figure(
         height=440,
         barmode="stack",
         bargap=0,
-        title=(
-            f"Blocks visible over time ({data.filtered_blocks:,} blocks, "
-            f"{len(data.bin_start_mjd):,} bins of {data.bin_minutes:,.1f} min)"
-        ),
         legend_title_text="Priority bucket",
     )
     starts = plotly_dates(data.bin_start_mjd)
@@ -379,12 +399,11 @@ def visibility_figure(data: VisibilityHistogram) -> go.Figure | Empty:
                 offset=0,
                 name=label,
                 marker={"color": BUCKET_COLOURS[bucket], "line": {"width": 0}},
-                customdata=customdata,
+                customdata=data.visible_count,
+                hovertext=periods,
                 hovertemplate=(
-                    "%{customdata[0]} – %{customdata[1]}<br>"
-                    "MJD %{customdata[2]:.4f} – %{customdata[3]:.4f}<br>"
-                    f"{label} priority: %{{y}} of %{{customdata[4]}} visible blocks"
-                    "<extra></extra>"
+                    f"%{{hovertext}}<br>{label} priority: %{{y}} of %{{customdata}} visible "
+                    "blocks<extra></extra>"
                 ),
             )
         )
@@ -397,95 +416,92 @@ def visibility_figure(data: VisibilityHistogram) -> go.Figure | Empty:
 
 
 def timeline_figure(data: TimelineData) -> go.Figure | Empty:
+    """Month rows × day-of-month bars, from the same month pieces as ``timeline_table``."""
     if len(data.observations) == 0:
         if data.scheduled_blocks == 0:
             return Empty("Nothing is scheduled in this schedule.")
         return Empty("No scheduled block matches the current filters.")
-    table = timeline_table(data)
-    rows = np.array(table.rows, dtype=object)
-    kind = rows[:, 0]
-    months = data.months
-    figure = _figure(
-        height=max(320, 120 + 40 * len(months)),
-        barmode="overlay",
-        title=f"Scheduled observations by month ({len(data.observations):,} blocks)",
-    )
-    dark = rows[kind == DARK_PERIOD]
-    if len(dark):
+    obs = data.observations
+    observed = month_pieces(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
+    dark = month_pieces(data.dark_periods[:, 0], data.dark_periods[:, 1])
+    figure = _figure(height=max(320, 120 + 40 * len(data.months)), barmode="overlay")
+    if len(dark.index):
         figure.add_trace(
             go.Bar(
                 orientation="h",
-                y=dark[:, 4],
-                base=dark[:, 5].astype(float),
-                x=(dark[:, 6] - dark[:, 5]).astype(float),
+                y=dark.month,
+                base=dark.from_day,
+                x=dark.to_day - dark.from_day,
                 width=0.14,
                 offset=0.3,
                 name="Dark time (observable)",
                 marker={"color": DARK_PERIOD_COLOUR, "opacity": 0.55, "line": {"width": 0}},
-                customdata=np.column_stack(
-                    [
-                        np.array(mjd_to_iso(dark[:, 7].astype(float)), dtype=object),
-                        np.array(mjd_to_iso(dark[:, 8].astype(float)), dtype=object),
-                        dark[:, 7],
-                        dark[:, 8],
-                    ]
-                ),
-                hovertemplate=(
-                    "Dark time %{customdata[0]} – %{customdata[1]}<br>"
-                    "MJD %{customdata[2]:.4f} – %{customdata[3]:.4f}<extra></extra>"
-                ),
+                hovertext=period_text(dark.start_mjd, dark.stop_mjd),
+                hovertemplate="Dark time %{hovertext}<extra></extra>",
             )
         )
-    observed = rows[kind == OBSERVATION]
-    priority = observed[:, 3].astype(float)
+    priority = obs.priority[observed.index]
     low, high = float(priority.min()), float(priority.max())
     if low == high:
         low, high = low - 0.5, high + 0.5
-    figure.add_trace(
-        go.Bar(
-            orientation="h",
-            y=observed[:, 4],
-            base=observed[:, 5].astype(float),
-            x=(observed[:, 6] - observed[:, 5]).astype(float),
-            width=0.56,
-            offset=-0.34,
-            name="Scheduled observation",
-            marker={
-                "color": priority,
-                "colorscale": SEQUENTIAL_SCALE,
-                "cmin": low,
-                "cmax": high,
-                "colorbar": {"title": {"text": "Priority"}, "thickness": 14},
-                "line": {"width": 0.4, "color": "#ffffff"},
-            },
-            customdata=np.column_stack(
-                [
-                    escape(observed[:, 1]),
-                    escape(observed[:, 2]),
-                    priority,
-                    np.array(mjd_to_iso(observed[:, 7].astype(float)), dtype=object),
-                    np.array(mjd_to_iso(observed[:, 8].astype(float)), dtype=object),
-                    observed[:, 7],
-                    observed[:, 8],
-                ]
-            ).astype(object),
-            hovertemplate=(
-                "<b>%{customdata[0]}</b> %{customdata[1]}<br>Priority %{customdata[2]:.2f}<br>"
-                "%{customdata[3]} – %{customdata[4]}<br>"
-                "MJD %{customdata[5]:.5f} – %{customdata[6]:.5f}<extra></extra>"
-            ),
+    labels = block_labels(obs.source_block_id[observed.index], obs.display_name[observed.index])
+    periods = period_text(observed.start_mjd, observed.stop_mjd)
+    # One trace per colour step: plotly.js logs a warning per bar given numeric bar colours,
+    # and validating one colour string per bar is slow in plotly.py.
+    level = np.rint((priority - low) / (high - low) * (COLOUR_STEPS - 1)).astype(np.int64)
+    palette = sample_colorscale(SEQUENTIAL_SCALE, np.linspace(0, 1, COLOUR_STEPS).tolist())
+    hover = "%{text}<br>Priority %{customdata:.2f}<br>%{hovertext}<extra></extra>"
+    for position, step in enumerate(np.unique(level).tolist()):
+        member = level == step
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                y=observed.month[member],
+                base=observed.from_day[member],
+                x=(observed.to_day - observed.from_day)[member],
+                width=0.56,
+                offset=-0.34,
+                name="Scheduled observation",
+                legendgroup="observations",
+                showlegend=position == 0,
+                marker={"color": palette[step], "line": {"width": 0}},
+                text=labels[member],
+                textposition="none",
+                customdata=priority[member],
+                hovertext=periods[member],
+                hovertemplate=hover,
+            )
         )
-    )
+    figure.add_trace(_colour_bar("Priority", low, high))
     figure.update_xaxes(title_text="Day of month (UTC)", range=[1, 32], dtick=1)
     figure.update_yaxes(
         title_text="Month",
         type="category",
         categoryorder="array",
-        categoryarray=months,
+        categoryarray=data.months,
         autorange="reversed",
     )
     figure.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode="pan")
     return figure
+
+
+def _colour_bar(title: str, low: float, high: float) -> go.Scatter:
+    """An invisible trace that only draws the colour bar of the stepped bar colours."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={
+            "color": [low],
+            "colorscale": SEQUENTIAL_SCALE,
+            "cmin": low,
+            "cmax": high,
+            "showscale": True,
+            "colorbar": {"title": {"text": title}, "thickness": 14},
+        },
+    )
 
 
 # --- Insights --------------------------------------------------------------------------------
@@ -496,8 +512,10 @@ def correlation_figure(data: InsightsData) -> go.Figure | Empty:
         return Empty("Correlations need at least two blocks.")
     titles = [VARIABLE_TITLES[name] for name in CORRELATION_VARIABLES]
     matrix = data.correlation_matrix
-    text = [["" if value is None else f"{value:.2f}" for value in row] for row in matrix]
-    figure = _figure(height=440, title="Spearman rank correlations")
+    text = [
+        ["" if value is None else f"{round(value, 2) + 0.0:.2f}" for value in row] for row in matrix
+    ]
+    figure = _figure(height=440)
     figure.add_trace(
         go.Heatmap(
             z=matrix,
@@ -525,9 +543,9 @@ def correlation_figure(data: InsightsData) -> go.Figure | Empty:
 
 def rate_by_priority_figure(data: TrendsData) -> go.Figure | Empty:
     if data.total_blocks == 0:
-        return _no_blocks(0)
+        return _no_blocks(None)
     bins = data.by_priority
-    figure = _figure(height=360, title="Scheduling rate by priority (rounded)", showlegend=False)
+    figure = _figure(height=360, showlegend=False)
     figure.add_trace(_rate_bars(bins, [b.value for b in bins], [0.8] * len(bins)))
     figure.update_xaxes(title_text="Priority (rounded)", dtick=1)
     _rate_axis(figure)
@@ -536,11 +554,11 @@ def rate_by_priority_figure(data: TrendsData) -> go.Figure | Empty:
 
 def rate_by_bins_figure(bins: list[RateBin], variable: str, data: TrendsData) -> go.Figure | Empty:
     if data.total_blocks == 0:
-        return _no_blocks(0)
+        return _no_blocks(None)
     title = VARIABLE_TITLES[variable]
-    figure = _figure(height=360, title=f"Scheduling rate by {title.lower()}", showlegend=False)
+    figure = _figure(height=360, showlegend=False)
     centres = [(b.low + b.high) / 2 for b in bins]
-    widths = [(b.high - b.low) or 1.0 for b in bins]
+    widths = [0.94 * ((b.high - b.low) or 1.0) for b in bins]
     figure.add_trace(_rate_bars(bins, centres, widths))
     figure.update_xaxes(title_text=title)
     _rate_axis(figure)
@@ -570,11 +588,9 @@ def _rate_axis(figure: go.Figure) -> None:
 
 def smoothed_figure(curve: SmoothedCurve, variable: str, data: TrendsData) -> go.Figure | Empty:
     if data.total_blocks == 0:
-        return _no_blocks(0)
+        return _no_blocks(None)
     title = VARIABLE_TITLES[variable]
-    figure = _figure(
-        height=340, title=f"Smoothed scheduling rate by {title.lower()}", showlegend=False
-    )
+    figure = _figure(height=340, showlegend=False)
     figure.add_trace(
         go.Scatter(
             x=curve.x,
@@ -595,12 +611,12 @@ def smoothed_figure(curve: SmoothedCurve, variable: str, data: TrendsData) -> go
 
 def rate_heatmap_figure(data: TrendsData) -> go.Figure | Empty:
     if data.total_blocks == 0:
-        return _no_blocks(0)
+        return _no_blocks(None)
     heatmap = data.heatmap
     if heatmap is None:
         return Empty("The heatmap needs blocks with different visibility and requested times.")
     rate = [[None if math.isnan(value) else value for value in row] for row in heatmap.rate]
-    figure = _figure(height=460, title="Scheduling rate by visibility and requested time")
+    figure = _figure(height=460)
     figure.add_trace(
         go.Heatmap(
             z=rate,
@@ -634,13 +650,11 @@ def _side_label(data: CompareData, side: str) -> str:
 def compare_priority_figure(data: CompareData) -> go.Figure | Empty:
     if not data.a.scheduled_priorities and not data.b.scheduled_priorities:
         return Empty("Neither schedule has scheduled blocks.")
-    figure = _figure(
-        height=380, barmode="overlay", title="Priority of scheduled blocks", bargap=0.04
-    )
+    figure = _figure(height=380, barmode="overlay", bargap=0.04)
     for side, values in (("A", data.a.scheduled_priorities), ("B", data.b.scheduled_priorities)):
         figure.add_trace(
             go.Histogram(
-                x=values,
+                x=np.asarray(values),
                 name=html.escape(_side_label(data, side), quote=False),
                 nbinsx=30,
                 bingroup="priority",
@@ -658,11 +672,11 @@ def compare_requested_figure(data: CompareData) -> go.Figure | Empty:
     a, b = data.a.scheduled_requested_hours, data.b.scheduled_requested_hours
     if not a and not b:
         return Empty("Neither schedule has scheduled blocks.")
-    figure = _figure(height=360, title="Requested time of scheduled blocks", showlegend=False)
+    figure = _figure(height=360, showlegend=False)
     for side, values in (("A", a), ("B", b)):
         figure.add_trace(
             go.Box(
-                y=values,
+                y=np.asarray(values),
                 name=html.escape(_side_label(data, side), quote=False),
                 marker_color=COMPARE_COLOURS[side],
                 boxmean=True,

@@ -16,7 +16,7 @@ from analytics.tables import (
 from analytics.templatetags.tsi_format import num, percent
 from schedules.models import Schedule
 
-CONFLICT_ROWS = 50
+ROWS = 50  # per table; the conflicts list can be long
 
 
 def _sections(data: InsightsData) -> dict[str, Table]:
@@ -80,7 +80,7 @@ def insights_markdown(schedule: Schedule, data: InsightsData) -> str:
         *(f"- {_md_cell(finding)}" for finding in data.findings),
     ]
     for title, table in _sections(data).items():
-        rows = table.display_rows(table.rows[:CONFLICT_ROWS])
+        rows = [[cell.text for cell in row] for row in table.display_rows(table.rows[:ROWS])]
         lines += ["", f"## {title}", ""]
         if rows:
             lines += _md_table(table.header, rows)
@@ -94,7 +94,7 @@ def insights_markdown(schedule: Schedule, data: InsightsData) -> str:
 def insights_html(schedule: Schedule, data: InsightsData) -> str:
     sections = []
     for title, table in _sections(data).items():
-        rows = table.display_rows(table.rows[:CONFLICT_ROWS])
+        rows = table.display_rows(table.rows[:ROWS])
         sections.append({"title": title, "header": table.header, "rows": rows, "total": len(table)})
     return render_to_string(
         "analytics/insights_report.html",

@@ -11,6 +11,7 @@ import csv
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,9 +27,9 @@ from analytics.selectors import (
     VisibilityHistogram,
 )
 from analytics.selectors.compare import BlockChange
+from analytics.selectors.insights import CORRELATION_VARIABLES
 from analytics.selectors.trends import RateBin, SmoothedCurve
 from analytics.statistics import SplitHistogram, Stats
-from analytics.transform import CORRELATION_VARIABLES
 from schedules.mjd import mjd_to_datetime64, mjd_to_iso
 from validation.selectors import ValidationReport
 
@@ -46,6 +47,13 @@ SCHEDULED_LABEL, UNSCHEDULED_LABEL = "Scheduled", "Unscheduled"
 class Column:
     title: str
     decimals: int | None = None  # floats on a page; the CSV keeps full precision
+    wrap: bool = False  # long text that may wrap on a page (other cells stay on one line)
+    grouped: bool = True  # thousands separators on a page (not for MJD)
+
+
+class Cell(NamedTuple):
+    text: str
+    wrap: bool
 
 
 @dataclass(frozen=True)
@@ -69,10 +77,13 @@ class Table:
         writer.writerow(self.header)
         writer.writerows([_csv_cell(value) for value in row] for row in self.rows)
 
-    def display_rows(self, rows: Iterable[Sequence] | None = None) -> list[list[str]]:
-        """Rows (all, or a page of them) as the strings a page shows."""
+    def display_rows(self, rows: Iterable[Sequence] | None = None) -> list[list[Cell]]:
+        """Rows (all, or a page of them) as the cells a page shows."""
         return [
-            [_display_cell(value, column) for value, column in zip(row, self.columns, strict=True)]
+            [
+                Cell(_display_cell(value, column), column.wrap)
+                for value, column in zip(row, self.columns, strict=True)
+            ]
             for row in (self.rows if rows is None else rows)
         ]
 
@@ -90,14 +101,15 @@ def _csv_cell(value):
 
 
 def _display_cell(value, column: Column) -> str:
-    if _missing(value):
+    if _missing(value) or value == "":
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    grouping = "," if column.grouped else ""
     if isinstance(value, float) and column.decimals is not None:
-        return f"{value:,.{column.decimals}f}"
+        return f"{value:{grouping}.{column.decimals}f}"
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:{grouping}}"
     return str(value)
 
 
@@ -121,7 +133,7 @@ def sky_map_table(data: SkyMapData) -> Table:
     return Table(
         (
             Column("Block ID"),
-            Column("Name"),
+            Column("Name", wrap=True),
             Column("RA (°)", 3),
             Column("Dec (°)", 3),
             Column("Priority", 2),
@@ -129,7 +141,7 @@ def sky_map_table(data: SkyMapData) -> Table:
             Column("Status"),
             Column("Requested (h)", 2),
             Column("Scheduled start (UTC)"),
-            Column("Scheduled start (MJD)", 5),
+            Column("Scheduled start (MJD)", 5, grouped=False),
         ),
         list(
             zip(
@@ -220,8 +232,8 @@ def visibility_table(data: VisibilityHistogram) -> Table:
         (
             Column("Bin start (UTC)"),
             Column("Bin end (UTC)"),
-            Column("Bin start (MJD)", 5),
-            Column("Bin end (MJD)", 5),
+            Column("Bin start (MJD)", 5, grouped=False),
+            Column("Bin end (MJD)", 5, grouped=False),
             Column("Visible blocks"),
             *(Column(label) for label in BUCKET_LABELS.values()),
         ),
@@ -242,82 +254,99 @@ def visibility_table(data: VisibilityHistogram) -> Table:
 # --- Timeline --------------------------------------------------------------------------------
 
 OBSERVATION, DARK_PERIOD = "observation", "dark period"
+_MJD_EPOCH_DAY = np.datetime64("1858-11-17", "D")
 
 
-def _month_pieces(start: float, stop: float) -> list[tuple[str, float, float, float, float]]:
-    """Split [start, stop) MJD at UTC month boundaries: (month, from day, to day, start, stop).
+@dataclass(frozen=True)
+class MonthPieces:
+    """Periods split at UTC month boundaries, one row per piece, in the order of the periods.
 
-    Days are fractional days of the month counted from 1 (midnight on the 1st is 1.0).
+    ``from_day``/``to_day`` count fractional days of the month from 1 (midnight on the 1st
+    is 1.0), the x axis of the timeline chart.
     """
-    pieces = []
-    month = np.datetime64(mjd_to_datetime64(np.array([start]))[0], "M")
-    while True:
-        month_start = _mjd_of(month)
-        next_month = month + np.timedelta64(1, "M")
-        month_end = _mjd_of(next_month)
-        piece_start, piece_stop = max(start, month_start), min(stop, month_end)
-        if piece_stop > piece_start:
-            pieces.append(
-                (
-                    str(month),
-                    1.0 + piece_start - month_start,
-                    1.0 + piece_stop - month_start,
-                    piece_start,
-                    piece_stop,
-                )
-            )
-        if stop <= month_end:
-            return pieces
-        month = next_month
+
+    index: np.ndarray  # which input period each piece comes from
+    month: np.ndarray  # "YYYY-MM"
+    from_day: np.ndarray
+    to_day: np.ndarray
+    start_mjd: np.ndarray
+    stop_mjd: np.ndarray
 
 
-def _mjd_of(month: np.datetime64) -> float:
-    epoch = np.datetime64("1858-11-17", "D")
-    return float((month.astype("datetime64[D]") - epoch) / np.timedelta64(1, "D"))
+def month_pieces(start: np.ndarray, stop: np.ndarray) -> MonthPieces:
+    first = mjd_to_datetime64(start).astype("datetime64[M]")
+    spans = (mjd_to_datetime64(stop).astype("datetime64[M]") - first).astype(np.int64)
+    parts = []
+    for offset in range(int(spans.max()) + 1 if len(start) else 0):
+        month = first + np.timedelta64(offset, "M")
+        month_start = _month_mjd(month)
+        low = np.maximum(start, month_start)
+        high = np.minimum(stop, _month_mjd(month + np.timedelta64(1, "M")))
+        keep = np.flatnonzero(high > low)
+        parts.append((keep, offset, month[keep], month_start[keep], low[keep], high[keep]))
+    if not parts:
+        empty = np.empty(0)
+        return MonthPieces(np.empty(0, np.int64), np.empty(0, "U7"), empty, empty, empty, empty)
+    index = np.concatenate([part[0] for part in parts])
+    order = np.lexsort((np.concatenate([np.full(len(p[0]), p[1]) for p in parts]), index))
+    month, month_start, low, high = (
+        np.concatenate([part[k] for part in parts])[order] for k in range(2, 6)
+    )
+    return MonthPieces(
+        index=index[order],
+        month=np.datetime_as_string(month, unit="M"),
+        from_day=1.0 + low - month_start,
+        to_day=1.0 + high - month_start,
+        start_mjd=low,
+        stop_mjd=high,
+    )
+
+
+def _month_mjd(month: np.ndarray) -> np.ndarray:
+    return (month.astype("datetime64[D]") - _MJD_EPOCH_DAY) / np.timedelta64(1, "D")
 
 
 def timeline_table(data: TimelineData) -> Table:
-    """One row per rectangle drawn: observations and dark periods, split at month ends."""
-    rows = []
+    """One row per rectangle drawn: observations, then dark periods, split at month ends."""
     obs = data.observations
-    for block_id, name, priority, start, stop in zip(
-        obs.source_block_id.tolist(),
-        obs.display_name.tolist(),
-        obs.priority.tolist(),
-        obs.scheduled_start_mjd.tolist(),
-        obs.scheduled_stop_mjd.tolist(),
-        strict=True,
-    ):
-        for month, day_from, day_to, piece_start, piece_stop in _month_pieces(start, stop):
-            rows.append(
-                (
-                    OBSERVATION,
-                    block_id,
-                    name,
-                    priority,
-                    month,
-                    day_from,
-                    day_to,
-                    piece_start,
-                    piece_stop,
-                )
-            )
-    for start, stop in data.dark_periods.tolist():
-        for month, day_from, day_to, piece_start, piece_stop in _month_pieces(start, stop):
-            rows.append(
-                (DARK_PERIOD, "", "", None, month, day_from, day_to, piece_start, piece_stop)
-            )
+    observed = month_pieces(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
+    dark = month_pieces(data.dark_periods[:, 0], data.dark_periods[:, 1])
+    rows = list(
+        zip(
+            [OBSERVATION] * len(observed.index),
+            obs.source_block_id[observed.index].tolist(),
+            obs.display_name[observed.index].tolist(),
+            obs.priority[observed.index].tolist(),
+            observed.month.tolist(),
+            observed.from_day.tolist(),
+            observed.to_day.tolist(),
+            observed.start_mjd.tolist(),
+            observed.stop_mjd.tolist(),
+            strict=True,
+        )
+    )
+    rows += [
+        (DARK_PERIOD, "", "", None, *values)
+        for values in zip(
+            dark.month.tolist(),
+            dark.from_day.tolist(),
+            dark.to_day.tolist(),
+            dark.start_mjd.tolist(),
+            dark.stop_mjd.tolist(),
+            strict=True,
+        )
+    ]
     return Table(
         (
             Column("Kind"),
             Column("Block ID"),
-            Column("Name"),
+            Column("Name", wrap=True),
             Column("Priority", 2),
             Column("Month"),
             Column("From day", 4),
             Column("To day", 4),
-            Column("Start (MJD)", 5),
-            Column("Stop (MJD)", 5),
+            Column("Start (MJD)", 5, grouped=False),
+            Column("Stop (MJD)", 5, grouped=False),
         ),
         rows,
     )
@@ -327,12 +356,12 @@ def observations_table(observations: BlockFrame) -> Table:
     return Table(
         (
             Column("Block ID"),
-            Column("Name"),
+            Column("Name", wrap=True),
             Column("Priority", 2),
             Column("Start (UTC)"),
             Column("Stop (UTC)"),
-            Column("Start (MJD)", 5),
-            Column("Stop (MJD)", 5),
+            Column("Start (MJD)", 5, grouped=False),
+            Column("Stop (MJD)", 5, grouped=False),
             Column("Duration (h)", 2),
             Column("RA (°)", 3),
             Column("Dec (°)", 3),
@@ -365,8 +394,8 @@ def dark_periods_table(data: TimelineData) -> Table:
         (
             Column("Start (UTC)"),
             Column("End (UTC)"),
-            Column("Start (MJD)", 5),
-            Column("End (MJD)", 5),
+            Column("Start (MJD)", 5, grouped=False),
+            Column("End (MJD)", 5, grouped=False),
             Column("Duration (h)", 2),
         ),
         list(
@@ -397,7 +426,7 @@ def top_blocks_table(blocks: BlockFrame) -> Table:
     return Table(
         (
             Column("Block ID"),
-            Column("Name"),
+            Column("Name", wrap=True),
             Column("Priority", 2),
             Column("Visibility (h)", 2),
             Column("Requested (h)", 2),
@@ -524,7 +553,7 @@ def compare_metrics_table(data: CompareData) -> Table:
         ("Median gap (h)", a.gap_median_hours, b.gap_median_hours),
     )
     return Table(
-        (Column("Metric"), Column("A", 3), Column("B", 3), Column("B − A", 3)),
+        (Column("Metric", wrap=True), Column("A", 3), Column("B", 3), Column("B − A", 3)),
         [
             (
                 label,
@@ -554,7 +583,7 @@ def block_changes_table(changes: list[BlockChange]) -> Table:
     return Table(
         (
             Column("Block ID"),
-            Column("Name"),
+            Column("Name", wrap=True),
             Column("Priority in A", 2),
             Column("Priority in B", 2),
             Column("Start in A (UTC)"),
@@ -593,13 +622,13 @@ def validation_issues_table(report: ValidationReport) -> Table:
             Column("Criticality"),
             Column("Status"),
             Column("Block ID"),
-            Column("Name"),
-            Column("Issue"),
+            Column("Name", wrap=True),
+            Column("Issue", wrap=True),
             Column("Category"),
             Column("Field"),
             Column("Current value"),
             Column("Expected"),
-            Column("Description"),
+            Column("Description", wrap=True),
         ),
         [
             (
@@ -623,7 +652,7 @@ def validation_rules_table(report: ValidationReport) -> Table:
     return Table(
         (
             Column("Rule"),
-            Column("Issue"),
+            Column("Issue", wrap=True),
             Column("Status"),
             Column("Criticality"),
             Column("Blocks"),

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from django import forms
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -131,10 +131,28 @@ def _schedule(schedule_id: int) -> Schedule:
     return get_object_or_404(Schedule, pk=schedule_id)
 
 
+def filter_form(form_class: type[Form], query: QueryDict) -> Form:
+    """Bind a shared filter form to the query string, each absent field at its initial value,
+    so the controls show the values the page actually uses."""
+    data = query.copy()
+    for name, field in form_class().fields.items():
+        if name not in data and field.initial not in (None, ""):
+            data[name] = field.initial
+    return form_class(data)
+
+
 def _hide(form: Form, *names: str) -> None:
     """Hide fields of a shared filter form that mean nothing on this page."""
     for name in names:
         form.fields[name].widget = forms.HiddenInput()
+
+
+def _pick_datetimes(form: Form, *names: str) -> None:
+    """Offer the browser's date-time picker for UTC date-time fields."""
+    for name in names:
+        form.fields[name].widget = forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
+        )
 
 
 # --- Overview --------------------------------------------------------------------------------
@@ -166,7 +184,8 @@ def overview(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @read_required
 def sky_map_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
-    form = SkyMapForm(request.GET)
+    form = filter_form(SkyMapForm, request.GET)
+    _pick_datetimes(form, "scheduled_from", "scheduled_to")
     context = {"schedule": schedule, "page": "sky-map", "form": form}
     if not form.is_valid():
         return invalid_filters(request, "analytics/sky_map.html", context)
@@ -199,7 +218,7 @@ def sky_map_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @read_required
 def distributions_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
-    form = BlockFiltersForm(request.GET)
+    form = filter_form(BlockFiltersForm, request.GET)
     context = {"schedule": schedule, "page": "distributions", "form": form}
     if not form.is_valid():
         return invalid_filters(request, "analytics/distributions.html", context)
@@ -238,7 +257,7 @@ def distributions_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @read_required
 def visibility_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
-    form = VisibilityForm(request.GET)
+    form = filter_form(VisibilityForm, request.GET)
     context = {"schedule": schedule, "page": "visibility", "form": form}
     if not form.is_valid():
         return invalid_filters(request, "analytics/visibility.html", context)
@@ -269,8 +288,9 @@ def visibility_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @read_required
 def timeline_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
-    form = TimelineForm(request.GET)
+    form = filter_form(TimelineForm, request.GET)
     _hide(form, "status")
+    form.fields["month"].widget.input_type = "month"
     context = {"schedule": schedule, "page": "timeline", "form": form}
     if not form.is_valid():
         return invalid_filters(request, "analytics/timeline.html", context)
@@ -304,7 +324,7 @@ def timeline_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
 @read_required
 def insights_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
-    form = BlockFiltersForm(request.GET)
+    form = filter_form(BlockFiltersForm, request.GET)
     context = {"schedule": schedule, "page": "insights", "form": form}
     if not form.is_valid():
         return invalid_filters(request, "analytics/insights.html", context)
@@ -346,7 +366,7 @@ REPORT_FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; char
 def insights_report(request: HttpRequest, schedule_id: int, extension: str) -> HttpResponse:
     """The insights as a Markdown or standalone HTML document, for the current filters."""
     schedule = _schedule(schedule_id)
-    form = BlockFiltersForm(request.GET)
+    form = filter_form(BlockFiltersForm, request.GET)
     if not form.is_valid():
         return form_errors_text(form)
     data = insights(schedule, form.filters())
@@ -368,7 +388,7 @@ def insights_report(request: HttpRequest, schedule_id: int, extension: str) -> H
 @read_required
 def trends_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
-    form = TrendsForm(request.GET)
+    form = filter_form(TrendsForm, request.GET)
     context = {"schedule": schedule, "page": "trends", "form": form}
     if not form.is_valid():
         return invalid_filters(request, "analytics/trends.html", context)
@@ -456,7 +476,7 @@ def compare_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
         schedule=schedule,
         initial_other=previous,
     )
-    context = {"schedule": schedule, "page": "compare", "form": form}
+    context = {"schedule": schedule, "page": "compare", "form": form, "previous": previous}
     if form.is_bound and not form.is_valid():
         return invalid_filters(request, "analytics/compare.html", context)
     other = form.cleaned_data["other"] if form.is_bound else previous
@@ -484,12 +504,12 @@ def compare_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
         context,
         charts_=[
             ChartSpec(
-                "priority-histogram",
+                "scheduled-priority",
                 lambda: charts.compare_priority_figure(data),
                 lambda: tables.compare_values_table(data, "scheduled_priorities", "Priority", 2),
             ),
             ChartSpec(
-                "requested-box",
+                "scheduled-requested",
                 lambda: charts.compare_requested_figure(data),
                 lambda: tables.compare_values_table(
                     data, "scheduled_requested_hours", "Requested (h)", 2

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -100,6 +101,12 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
 
 def _finished(job: IngestJob) -> bool:
     return job.state in (IngestJob.State.SUCCEEDED, IngestJob.State.FAILED)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return redirect(static("tsi/favicon.svg"))
 
 
 @require_GET

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from analytics import tables
-from analytics.views import invalid_filters, paginate, preview, report_page
+from analytics.views import filter_form, invalid_filters, paginate, preview, report_page
 from schedules.models import Schedule
 from schedules.views import read_required
 from validation.forms import ValidationFilterForm
@@ -20,7 +20,7 @@ TEMPLATE = "validation/report.html"
 @read_required
 def report(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = get_object_or_404(Schedule, pk=schedule_id)
-    form = ValidationFilterForm(request.GET)
+    form = filter_form(ValidationFilterForm, request.GET)
     context = {"schedule": schedule, "page": "validation", "form": form}
     if not form.is_valid():
         return invalid_filters(request, TEMPLATE, context)

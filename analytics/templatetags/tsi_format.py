@@ -41,3 +41,24 @@ def mjd_utc(value) -> str:
     if _missing(value):
         return MISSING
     return mjd_to_datetime(float(value)).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@register.filter
+def mjd(value) -> str:
+    """An MJD with five decimals (about a second), without thousands separators."""
+    if _missing(value):
+        return MISSING
+    return f"{float(value):.5f}"
+
+
+@register.filter
+def minutes(value) -> str:
+    """A duration given in minutes, in the unit that reads best: ``90`` → ``1.5 h``."""
+    if _missing(value):
+        return MISSING
+    value = float(value)
+    if value >= 2 * 1440:
+        return f"{value / 1440:,.2f} d"
+    if value >= 120:
+        return f"{value / 60:,.2f} h"
+    return f"{value:,.1f} min"
