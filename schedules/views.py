@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schedules.exports import export_schedule_native
 from schedules.forms import UploadForm
-from schedules.jobs import create_ingest_job
+from schedules.jobs import create_ingest_job, fail_stale_jobs
 from schedules.models import IngestJob, Schedule
 from schedules.permissions import can_read, can_upload
 from schedules.selectors import schedule_list
@@ -73,6 +73,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     _upload_allowed(request)
+    fail_stale_jobs()
     job = get_object_or_404(IngestJob.objects.select_related("schedule", "created_by"), pk=job_id)
     return render(
         request,
@@ -86,6 +87,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     """What the job page polls while the job runs."""
     _upload_allowed(request)
+    fail_stale_jobs()
     job = get_object_or_404(IngestJob.objects.select_related("schedule"), pk=job_id)
     return JsonResponse(
         {

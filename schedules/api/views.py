@@ -32,7 +32,7 @@ from schedules.api.serializers import (
 )
 from schedules.exports import export_schedule_native
 from schedules.filtersets import BlockFilterSet
-from schedules.jobs import create_ingest_job
+from schedules.jobs import create_ingest_job, fail_stale_jobs
 from schedules.models import IngestJob, Schedule, SchedulingBlock
 from schedules.selectors import schedule_list
 from tsi_site.api.schema import READ_ERRORS, error_responses
@@ -314,5 +314,6 @@ class IngestJobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return IngestJob.objects.none()
+        fail_stale_jobs()
         jobs = IngestJob.objects.all()
         return jobs if self.request.user.is_staff else jobs.filter(created_by=self.request.user)

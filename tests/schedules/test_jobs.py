@@ -37,3 +37,11 @@ def test_command_reports_how_many_jobs_it_failed():
     out = StringIO()
     call_command("fail_stale_jobs", stdout=out)
     assert out.getvalue().strip() == "1 stale job(s) marked as failed."
+
+
+def test_looking_at_a_dead_workers_job_shows_it_failed(admin_client):
+    job = running_job(STALE_AFTER * 2)
+    status = admin_client.get(f"/jobs/{job.pk}/status/").json()
+    assert status["state"] == "failed" and "worker stopped" in status["error"]
+    api = admin_client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert api["state"] == "failed"
