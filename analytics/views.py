@@ -35,7 +35,7 @@ from analytics.tables import Table
 from schedules.models import Schedule
 from schedules.selectors import schedule_list
 from schedules.views import read_required
-from validation.selectors import ValidationFilters, validation_report
+from validation.selectors import validation_counts
 
 ROWS_PER_PAGE = 100
 PREVIEW_ROWS = 100  # long secondary tables show this many rows; the CSV has them all
@@ -163,7 +163,7 @@ def _pick_datetimes(form: Form, *names: str) -> None:
 def overview(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
     data = schedule_overview(schedule)
-    report = validation_report(schedule, ValidationFilters())
+    report = validation_counts(schedule)
     return render(
         request,
         "analytics/overview.html",

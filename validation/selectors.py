@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+from django.db.models import Count
 
 from analytics.block_frame import computed_block_frame_and_result
 from analytics.data_source import ETL, current_data_source
@@ -49,47 +51,103 @@ class RuleCount:
 
 
 @dataclass(frozen=True)
-class ValidationReport:
+class ValidationCounts:
     total_blocks: int
     valid_blocks: int
     blocks_by_status: dict[str, int]  # blocks with at least one finding of each status
     issues_by_criticality: dict[str, int]
     rule_counts: list[RuleCount]
-    issue_count: int  # before filtering
+    issue_count: int
+
+
+@dataclass(frozen=True)
+class ValidationReport(ValidationCounts):
     issues: list[ValidationIssue]  # after filtering, most critical first
 
 
+def validation_counts(schedule: Schedule) -> ValidationCounts:
+    """The report's numbers without its issue rows (overview pages, summaries)."""
+    if current_data_source() == ETL and (stored := _stored_counts(schedule)) is not None:
+        return stored
+    return _counts_from(schedule, _computed_rows(schedule))
+
+
 def validation_report(schedule: Schedule, filters: ValidationFilters) -> ValidationReport:
-    rows = _finding_rows(schedule)
-    blocks_by_status = {status: set() for status in Status.values}
-    per_rule: Counter = Counter()
-    issues = []
-    for block_key, issue in rows:
-        blocks_by_status[issue.status].add(block_key)
-        if issue.status != Status.VALID:
-            per_rule[issue.rule] += 1
-            issues.append(issue)
-    issues.sort(
-        key=lambda issue: (
-            CRITICALITY_ORDER.get(issue.criticality, len(CRITICALITY_ORDER)),
-            STATUS_ORDER.get(issue.status, len(STATUS_ORDER)),
-            issue.source_block_id,
-        )
-    )
-    by_criticality = Counter(issue.criticality for issue in issues)
+    if current_data_source() == ETL and (counts := _stored_counts(schedule)) is not None:
+        issues = _stored_issues(schedule)
+    else:
+        rows = _computed_rows(schedule)
+        counts = _counts_from(schedule, rows)
+        issues = [issue for _, issue in rows if issue.status != Status.VALID]
+    issues.sort(key=_severity_order)
     return ValidationReport(
+        **{field.name: getattr(counts, field.name) for field in fields(ValidationCounts)},
+        issues=[issue for issue in issues if _matches(issue, filters)],
+    )
+
+
+def _severity_order(issue: ValidationIssue) -> tuple:
+    return (
+        CRITICALITY_ORDER.get(issue.criticality, len(CRITICALITY_ORDER)),
+        STATUS_ORDER.get(issue.status, len(STATUS_ORDER)),
+        issue.source_block_id,
+        issue.rule,
+    )
+
+
+def _assemble_counts(
+    schedule: Schedule,
+    blocks_by_status: dict[str, int],
+    by_criticality: Counter,
+    per_rule: Counter,
+) -> ValidationCounts:
+    return ValidationCounts(
         total_blocks=schedule.block_count,
-        valid_blocks=len(blocks_by_status[Status.VALID]),
-        blocks_by_status={status: len(blocks) for status, blocks in blocks_by_status.items()},
+        valid_blocks=blocks_by_status.get(Status.VALID, 0),
+        blocks_by_status={status: blocks_by_status.get(status, 0) for status in Status.values},
         issues_by_criticality={level: by_criticality.get(level, 0) for level in Criticality.values},
         rule_counts=[
             RuleCount(slug, rule.title, rule.status, rule.criticality, per_rule[slug])
             for slug, rule in RULES.items()
             if per_rule[slug]
         ],
-        issue_count=len(issues),
-        issues=[issue for issue in issues if _matches(issue, filters)],
+        issue_count=sum(per_rule.values()),
     )
+
+
+def _counts_from(schedule: Schedule, rows: list[tuple[int, ValidationIssue]]) -> ValidationCounts:
+    blocks_by_status: dict[str, set] = {status: set() for status in Status.values}
+    per_rule: Counter = Counter()
+    by_criticality: Counter = Counter()
+    for block_key, issue in rows:
+        blocks_by_status[issue.status].add(block_key)
+        if issue.status != Status.VALID:
+            per_rule[issue.rule] += 1
+            by_criticality[issue.criticality] += 1
+    return _assemble_counts(
+        schedule,
+        {status: len(blocks) for status, blocks in blocks_by_status.items()},
+        by_criticality,
+        per_rule,
+    )
+
+
+def _stored_counts(schedule: Schedule) -> ValidationCounts | None:
+    """Counts aggregated in the database; ``None`` when the schedule has no stored findings."""
+    results = ValidationResult.objects.filter(schedule=schedule)
+    by_status = dict(
+        results.values("status")
+        .annotate(blocks=Count("block_id", distinct=True))
+        .values_list("status", "blocks")
+    )
+    if not by_status and schedule.block_count:
+        return None
+    issues = results.exclude(status=Status.VALID)
+    by_criticality = Counter(
+        dict(issues.values("criticality").annotate(n=Count("id")).values_list("criticality", "n"))
+    )
+    per_rule = Counter(dict(issues.values("rule").annotate(n=Count("id")).values_list("rule", "n")))
+    return _assemble_counts(schedule, by_status, by_criticality, per_rule)
 
 
 def _matches(issue: ValidationIssue, filters: ValidationFilters) -> bool:
@@ -124,29 +182,29 @@ def _issue(block_id, name, rule, status, criticality, category, field, current, 
     )
 
 
-def _finding_rows(schedule: Schedule) -> list[tuple[object, ValidationIssue]]:
-    """(block key, issue) for every stored finding, or every recomputed one (legacy path)."""
-    if current_data_source() == ETL:
-        stored = list(
-            ValidationResult.objects.filter(schedule=schedule)
-            .order_by("block_id", "id")
-            .values_list(
-                "block_id",
-                "block__source_block_id",
-                "block__block_name",
-                "block__target__name",
-                "rule",
-                "status",
-                "criticality",
-                "category",
-                "field",
-                "current_value",
-                "expected_value",
-                "message",
-            )
+def _stored_issues(schedule: Schedule) -> list[ValidationIssue]:
+    rows = (
+        ValidationResult.objects.filter(schedule=schedule)
+        .exclude(status=Status.VALID)
+        .values_list(
+            "block__source_block_id",
+            "block__block_name",
+            "block__target__name",
+            "rule",
+            "status",
+            "criticality",
+            "category",
+            "field",
+            "current_value",
+            "expected_value",
+            "message",
         )
-        if stored or schedule.block_count == 0:
-            return [(row[0], _issue(row[1], row[2] or row[3], *row[4:])) for row in stored]
+    )
+    return [_issue(row[0], row[1] or row[2], *row[3:]) for row in rows]
+
+
+def _computed_rows(schedule: Schedule) -> list[tuple[int, ValidationIssue]]:
+    """(block id, issue) for every finding recomputed from the blocks (the legacy path)."""
     frame, result = computed_block_frame_and_result(schedule)
     findings = result.findings
     ids = frame.block_id[findings.block_index].tolist()

@@ -14,7 +14,7 @@ from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
 from tsi_site.api.exceptions import PayloadTooLarge
 from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import dataclass_schema
-from validation.selectors import ValidationFilters, validation_report
+from validation.selectors import validation_counts
 
 PERIODS_SCHEMA = {
     "type": "array",
@@ -148,7 +148,7 @@ class ScheduleDetailSerializer(ScheduleSerializer):
 
     @extend_schema_field(VALIDATION_COUNTS_SCHEMA)
     def get_validation(self, schedule: Schedule) -> dict:
-        report = validation_report(schedule, ValidationFilters())
+        report = validation_counts(schedule)
         return {
             "valid_blocks": report.valid_blocks,
             "blocks_by_status": report.blocks_by_status,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from analytics.selectors import schedule_summary
 from schedules.models import Schedule
-from validation.selectors import ValidationFilters, validation_report
+from validation.selectors import validation_counts
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         schedule = _find_schedule(options["schedule"])
         summary = asdict(schedule_summary(schedule))
-        report = validation_report(schedule, ValidationFilters())
+        report = validation_counts(schedule)
         by_rule = Counter()
         for count in report.rule_counts:
             by_rule[count.rule] = count.blocks
