@@ -227,3 +227,13 @@ def test_degenerate_schedules_do_not_break_selectors(store_schedule, data_source
     same = store_schedule([dict(priority=3.0), dict(priority=3.0)], name="flat")
     assert sky_map(same, SkyMapFilters()).points.priority_bucket.tolist() == [2, 2]
     assert trends(same, TrendsFilters()).heatmap is None
+
+
+def test_visibility_histogram_handles_unsorted_and_shared_bins(store_schedule, data_source):
+    # One block whose periods are out of order and two of which fall into the same bin.
+    schedule = store_schedule(
+        [dict(visibility=[(T0 + 0.5, T0 + 0.75), (T0, T0 + 0.0625), (T0 + 0.0625, T0 + 0.125)])],
+        name="unsorted",
+    )
+    data = visibility_histogram(schedule, VisibilityFilters(bin_count=6))
+    assert data.visible_count.tolist() == [1, 0, 0, 0, 1, 1]
