@@ -26,6 +26,7 @@ class ScheduleSummaryAdmin(ReadOnlyAdmin):
     )
     list_select_related = ("schedule",)
     search_fields = ("schedule__name",)
+    show_full_result_count = False
 
 
 @admin.register(BlockAnalytics)

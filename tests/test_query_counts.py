@@ -1,0 +1,186 @@
+"""Query-count guards: so that no per-row query (N+1) can come back unnoticed.
+
+Every page, download, API endpoint and main admin changelist is requested twice, first with an
+empty cache (cold) and then again (warm), under both data sources, on a world of 5-block
+schedules and on one of 200-block schedules with more versions and jobs. The counts must match
+``EXPECTED`` exactly, for both sizes: a query per row makes the large world cost more and fails.
+
+``EXPECTED`` is the spec. When a count changes on purpose, change its row: that diff is the
+review. A failure lists the queries of the request, numbered, to show which one came or went.
+
+What the counts are made of: a browser request reads its session and user (2 queries) and a
+page's navigation bar the reader's permissions (2 more); an API request reads its token (1). On
+etl every read of a schedule's analytics looks up its version (the summary row's id) and only
+the cold one loads the block frame, which the cache then keeps: warm is one query lower per
+schedule read. Legacy parses the blocks on every request (only visibility periods are cached).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import pytest
+
+from tests.query_counts import (
+    Caller,
+    Endpoint,
+    Size,
+    World,
+    build_world,
+    measure,
+    rolled_back,
+)
+
+READER, UPLOADER, STAFF = Caller.READER, Caller.UPLOADER, Caller.STAFF
+READER_TOKEN, UPLOADER_TOKEN = Caller.READER_TOKEN, Caller.UPLOADER_TOKEN
+NO_IDS: tuple[str, ...] = ()
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "page/home": Endpoint(READER, "schedules:home", NO_IDS),
+    "page/overview": Endpoint(READER, "analytics:overview"),
+    "page/validation": Endpoint(READER, "validation:report"),
+    "page/sky-map": Endpoint(READER, "analytics:sky-map"),
+    "page/distributions": Endpoint(READER, "analytics:distributions"),
+    "page/visibility": Endpoint(READER, "analytics:visibility"),
+    "page/timeline": Endpoint(READER, "analytics:timeline"),
+    "page/insights": Endpoint(READER, "analytics:insights"),
+    "page/trends": Endpoint(READER, "analytics:trends"),
+    "page/compare": Endpoint(READER, "analytics:compare"),
+    "page/compare?other": Endpoint(READER, "analytics:compare", query="other={other_id}"),
+    "page/insights/report.md": Endpoint(READER, "analytics:insights-report-md"),
+    "page/insights/report.html": Endpoint(READER, "analytics:insights-report-html"),
+    "csv/validation": Endpoint(READER, "validation:report", query="csv=issues"),
+    "csv/sky-map": Endpoint(READER, "analytics:sky-map", query="csv=sky-map"),
+    "csv/distributions": Endpoint(READER, "analytics:distributions", query="csv=statistics"),
+    "csv/visibility": Endpoint(READER, "analytics:visibility", query="csv=visibility"),
+    "csv/timeline": Endpoint(READER, "analytics:timeline", query="csv=observations"),
+    "csv/insights": Endpoint(READER, "analytics:insights", query="csv=conflicts"),
+    "csv/trends": Endpoint(READER, "analytics:trends", query="csv=model"),
+    "csv/compare": Endpoint(READER, "analytics:compare", query="other={other_id}&csv=metrics"),
+    "page/job": Endpoint(UPLOADER, "schedules:job", ("job_id",)),
+    "page/job-status": Endpoint(UPLOADER, "schedules:job-status", ("job_id",)),
+    "page/export": Endpoint(READER, "schedules:export"),
+    "api/schedules": Endpoint(READER_TOKEN, "api:schedule-list", NO_IDS),
+    "api/schedule": Endpoint(READER_TOKEN, "api:schedule-detail"),
+    "api/blocks": Endpoint(READER_TOKEN, "api:schedule-blocks"),
+    "api/block": Endpoint(READER_TOKEN, "api:block-detail", ("schedule_id", "block_id")),
+    "api/blocks.csv": Endpoint(READER_TOKEN, "api:schedule-blocks-csv"),
+    "api/blocks.jsonl": Endpoint(READER_TOKEN, "api:schedule-blocks-jsonl"),
+    "api/overview": Endpoint(READER_TOKEN, "api:schedule-overview"),
+    "api/sky-map": Endpoint(READER_TOKEN, "api:schedule-sky-map"),
+    "api/distributions": Endpoint(READER_TOKEN, "api:schedule-distributions"),
+    "api/visibility-histogram": Endpoint(READER_TOKEN, "api:schedule-visibility-histogram"),
+    "api/timeline": Endpoint(READER_TOKEN, "api:schedule-timeline"),
+    "api/insights": Endpoint(READER_TOKEN, "api:schedule-insights"),
+    "api/trends": Endpoint(READER_TOKEN, "api:schedule-trends"),
+    "api/validation-report": Endpoint(READER_TOKEN, "api:schedule-validation-report"),
+    "api/compare": Endpoint(READER_TOKEN, "api:schedule-compare", ("schedule_id", "other_id")),
+    "api/jobs": Endpoint(UPLOADER_TOKEN, "api:job-list", NO_IDS),
+    "api/job": Endpoint(UPLOADER_TOKEN, "api:job-detail", ("job_id",)),
+    "api/health": Endpoint(Caller.ANONYMOUS, "api:health", NO_IDS),
+    "api/export": Endpoint(READER_TOKEN, "api:schedule-export"),
+    "admin/schedules": Endpoint(STAFF, "admin:schedules_schedule_changelist", NO_IDS),
+    "admin/blocks": Endpoint(STAFF, "admin:schedules_schedulingblock_changelist", NO_IDS),
+    "admin/targets": Endpoint(STAFF, "admin:schedules_target_changelist", NO_IDS),
+    "admin/block-analytics": Endpoint(STAFF, "admin:analytics_blockanalytics_changelist", NO_IDS),
+    "admin/summaries": Endpoint(STAFF, "admin:analytics_schedulesummary_changelist", NO_IDS),
+    "admin/validation-results": Endpoint(
+        STAFF, "admin:validation_validationresult_changelist", NO_IDS
+    ),
+    "admin/jobs": Endpoint(STAFF, "admin:schedules_ingestjob_changelist", NO_IDS),
+}
+
+
+class Counts(NamedTuple):
+    etl_cold: int
+    etl_warm: int
+    legacy_cold: int
+    legacy_warm: int
+
+    def of(self, data_source: str) -> tuple[int, int]:
+        """(cold, warm) under one data source."""
+        return getattr(self, f"{data_source}_cold"), getattr(self, f"{data_source}_warm")
+
+
+# fmt: off
+EXPECTED: dict[str, Counts] = {
+    #                                      etl          legacy
+    #                                   cold  warm    cold  warm
+    "page/home":                  Counts(   6,    6,      6,    6),
+    "page/overview":              Counts(  11,   11,      9,    9),
+    "page/validation":            Counts(   9,    9,      6,    6),
+    "page/sky-map":               Counts(   7,    6,      6,    6),
+    "page/distributions":         Counts(   7,    6,      6,    6),
+    "page/visibility":            Counts(   9,    7,      8,    7),
+    "page/timeline":              Counts(   7,    6,      6,    6),
+    "page/insights":              Counts(   7,    6,      6,    6),
+    "page/trends":                Counts(   7,    6,      6,    6),
+    "page/compare":               Counts(  11,    9,      9,    9),
+    "page/compare?other":         Counts(  12,   10,     10,   10),
+    "page/insights/report.md":    Counts(   5,    4,      4,    4),
+    "page/insights/report.html":  Counts(   5,    4,      4,    4),
+    "csv/validation":             Counts(   7,    7,      4,    4),
+    "csv/sky-map":                Counts(   5,    4,      4,    4),
+    "csv/distributions":          Counts(   5,    4,      4,    4),
+    "csv/visibility":             Counts(   7,    5,      6,    5),
+    "csv/timeline":               Counts(   5,    4,      4,    4),
+    "csv/insights":               Counts(   5,    4,      4,    4),
+    "csv/trends":                 Counts(   5,    4,      4,    4),
+    "csv/compare":                Counts(   9,    7,      7,    7),
+    "page/job":                   Counts(   6,    6,      6,    6),
+    "page/job-status":            Counts(   6,    6,      6,    6),
+    "page/export":                Counts(   4,    4,      4,    4),
+    "api/schedules":              Counts(   3,    3,      3,    3),
+    "api/schedule":               Counts(   6,    6,      4,    4),
+    "api/blocks":                 Counts(   4,    4,      4,    4),
+    "api/block":                  Counts(   3,    3,      3,    3),
+    "api/blocks.csv":             Counts(   3,    3,      3,    3),
+    "api/blocks.jsonl":           Counts(   3,    3,      3,    3),
+    "api/overview":               Counts(   4,    4,      4,    4),
+    "api/sky-map":                Counts(   4,    3,      3,    3),
+    "api/distributions":          Counts(   4,    3,      3,    3),
+    "api/visibility-histogram":   Counts(   6,    4,      5,    4),
+    "api/timeline":               Counts(   4,    3,      3,    3),
+    "api/insights":               Counts(   4,    3,      3,    3),
+    "api/trends":                 Counts(   4,    3,      3,    3),
+    "api/validation-report":      Counts(   6,    6,      3,    3),
+    "api/compare":                Counts(   7,    5,      5,    5),
+    "api/jobs":                   Counts(   4,    4,      4,    4),
+    "api/job":                    Counts(   3,    3,      3,    3),
+    "api/health":                 Counts(   1,    1,      1,    1),
+    "api/export":                 Counts(   3,    3,      3,    3),
+    "admin/schedules":            Counts(   6,    6,      6,    6),
+    "admin/blocks":               Counts(   5,    5,      5,    5),
+    "admin/targets":              Counts(   4,    4,      4,    4),
+    "admin/block-analytics":      Counts(   5,    5,      5,    5),
+    "admin/summaries":            Counts(   4,    4,      4,    4),
+    "admin/validation-results":   Counts(   7,    7,      7,    7),
+    "admin/jobs":                 Counts(   4,    4,      4,    4),
+}
+# fmt: on
+
+SIZES = [Size(blocks=5, versions=2, jobs=1), Size(blocks=200, versions=4, jobs=4)]
+
+
+@pytest.fixture(scope="module", params=SIZES, ids=lambda size: f"{size.blocks}-blocks")
+def world(request, django_db_setup, django_db_blocker) -> Iterator[World]:
+    """One world per size for the whole module, rolled back after it: the requests only read,
+    and storing 200-block schedules for each of the hundreds of cases would dominate the run."""
+    with django_db_blocker.unblock(), rolled_back():
+        yield build_world(request.param)
+
+
+def test_every_endpoint_has_its_expected_counts():
+    assert list(EXPECTED) == list(ENDPOINTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_query_count(world: World, data_source: str, name: str):
+    measured = measure(world, ENDPOINTS[name])
+    cold, warm = EXPECTED[name].of(data_source)
+    assert measured.counts == (cold, warm), (
+        f"{name} on {data_source}: expected {cold} cold and {warm} warm queries\n"
+        f"{measured.listing()}"
+    )
