@@ -33,7 +33,7 @@ from analytics.selectors import (
 from analytics.selectors.visibility import TooManyBinsError
 from analytics.tables import Table
 from schedules.models import Schedule
-from schedules.selectors import schedule_list
+from schedules.selectors import schedule_list, schedule_versions
 from schedules.views import read_required
 from validation.selectors import validation_counts
 
@@ -470,7 +470,8 @@ class CompareForm(forms.Form):
 @read_required
 def compare_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
-    previous = schedule_overview(schedule).previous_version
+    # Not schedule_overview(): it would also read the summary (legacy: transform every block).
+    previous = schedule_versions(schedule).filter(version__lt=schedule.version).first()
     form = CompareForm(
         request.GET if "other" in request.GET else None,
         schedule=schedule,

@@ -153,6 +153,7 @@ class IngestJobAdmin(admin.ModelAdmin):
     list_filter = ("state",)
     search_fields = ("requested_name", "error")
     list_select_related = ("created_by", "schedule")
+    show_full_result_count = False
     readonly_fields = [field.name for field in IngestJob._meta.fields]
 
     def has_add_permission(self, request) -> bool:
