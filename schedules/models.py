@@ -1,11 +1,14 @@
 """Schedules as uploaded: the schedule, its scheduling blocks, the targets they observe,
 and the jobs that ingest uploaded files. Times are MJD (UTC); durations are seconds."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils import timezone
 
 from schedules.json_checks import JSONTypeOf
 from schedules.schedule_data import SourceFormat
@@ -147,6 +150,17 @@ class SchedulingBlock(models.Model):
         return self.block_name or self.target.name
 
 
+UPLOAD_NAME_LENGTH = 60  # keeps the whole path within FileField's 100 characters
+
+
+def upload_path(job: "IngestJob", filename: str) -> str:
+    """A folder of its own for each uploaded file, so the file keeps the name it was uploaded
+    under: error messages quote it, and storage would add a random suffix to a repeated name."""
+    return (
+        f"uploads/{timezone.now():%Y/%m/%d}/{secrets.token_hex(8)}/{filename[:UPLOAD_NAME_LENGTH]}"
+    )
+
+
 class IngestJob(models.Model):
     """An upload waiting for, running in, or finished by a task worker."""
 
@@ -156,9 +170,9 @@ class IngestJob(models.Model):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
 
-    schedule_file = models.FileField(upload_to="uploads/%Y/%m/%d/")
-    visibility_file = models.FileField(upload_to="uploads/%Y/%m/%d/", blank=True)
-    dark_periods_file = models.FileField(upload_to="uploads/%Y/%m/%d/", blank=True)
+    schedule_file = models.FileField(upload_to=upload_path)
+    visibility_file = models.FileField(upload_to=upload_path, blank=True)
+    dark_periods_file = models.FileField(upload_to=upload_path, blank=True)
     requested_name = models.CharField(max_length=255, blank=True, default="")
     upload_digest = models.CharField(
         max_length=64, blank=True, default="", db_index=True, help_text="SHA-256 of the files"

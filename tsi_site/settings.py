@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, so a refused login still gets every security header from the middleware above.
+    "tsi_site.login_limits.LoginLimitMiddleware",
 ]
 
 ROOT_URLCONF = "tsi_site.urls"
@@ -121,6 +123,12 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login without a (safe) "next" page lands; Django's default, /accounts/profile/, is 404.
+LOGIN_REDIRECT_URL = "schedules:home"
+# Failed logins from one address, or for one username, within the window before the login
+# page answers 429 (tsi_site/login_limits.py; counts live in the cache below).
+TSI_LOGIN_FAILURE_LIMIT = env.int("TSI_LOGIN_FAILURE_LIMIT", default=5)
+TSI_LOGIN_FAILURE_WINDOW_S = env.int("TSI_LOGIN_FAILURE_WINDOW_S", default=900)
 
 # Parsed report data per schedule (see analytics/frame_cache.py). Per-process memory by default;
 # point CACHE_URL at Redis (redis://host:6379/0) to share it between web processes.

@@ -9,11 +9,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from schedules.formats.errors import ScheduleInputError
-from schedules.formats.periods import unordered_message
+from schedules.formats.periods import bad_period_message, bad_periods
 from schedules.schedule_data import FLOAT_COLUMNS, Location
 
 MAX_ID_LENGTH = 128  # SchedulingBlock.source_block_id
 MAX_NAME_LENGTH = 255  # block, target and schedule names
+# No real block value comes near this; beyond it the reports' ranges and histograms overflow.
+MAX_MAGNITUDE = 1e15
+_TIME_COLUMNS = frozenset(column for column in FLOAT_COLUMNS if column.endswith("_mjd"))
+# PostgreSQL text cannot hold NUL, so a name or id with one would fail the load.
+_CONTAINS_NUL = "contains a NUL character (\\u0000), which cannot be stored"
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,13 @@ def block_columns(file: str, paths: BlockPaths, rows: BlockRows) -> dict[str, ob
     ):
         if field is not None:
             for index, name in enumerate(names):
-                check_name_length(file, paths.field(index, field), name)
+                check_name(file, paths.field(index, field), name)
     table = np.array(rows.numbers, dtype=np.float64).reshape(len(rows.numbers), len(FLOAT_COLUMNS))
     columns: dict[str, object] = {
         name: np.ascontiguousarray(table[:, position])
         for position, name in enumerate(FLOAT_COLUMNS)
     }
+    _check_magnitudes(file, paths, columns)
     for column, field in (
         ("requested_duration_s", paths.requested_duration),
         ("min_observation_s", paths.min_observation),
@@ -84,12 +90,12 @@ def block_columns(file: str, paths: BlockPaths, rows: BlockRows) -> dict[str, ob
         ("scheduled_start_mjd", "scheduled_stop_mjd", paths.scheduled_period),
     ):
         starts, stops = columns[start], columns[stop]
-        # NaN marks "no period"; a present period must run forwards.
-        unordered = np.flatnonzero(~np.isnan(starts) & ~(starts < stops))
+        # NaN marks "no period"; a present period must run forwards, within the date range.
+        unordered = np.flatnonzero(~np.isnan(starts) & bad_periods(starts, stops))
         if len(unordered):
             index = int(unordered[0])
             raise ScheduleInputError(
-                file, paths.field(index, field), unordered_message(starts[index], stops[index])
+                file, paths.field(index, field), bad_period_message(starts[index], stops[index])
             )
     columns.update(
         source_ids=rows.source_ids, block_names=rows.block_names, target_names=rows.target_names
@@ -97,11 +103,29 @@ def block_columns(file: str, paths: BlockPaths, rows: BlockRows) -> dict[str, ob
     return columns
 
 
+def _check_magnitudes(file: str, paths: BlockPaths, columns: dict[str, object]) -> None:
+    """Refuse absurdly large numbers (times are range-checked with their periods)."""
+    for column in FLOAT_COLUMNS:
+        if column in _TIME_COLUMNS:
+            continue
+        values = columns[column]
+        huge = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
+        if len(huge):
+            index = int(huge[0])
+            raise ScheduleInputError(
+                file,
+                paths.block(index),
+                f"{column} is {float(values[index])!r}; numbers must lie within ±{MAX_MAGNITUDE:g}",
+            )
+
+
 def _check_ids(file: str, paths: BlockPaths, source_ids: Sequence[str]) -> None:
     first_seen: dict[str, int] = {}
     for index, source_id in enumerate(source_ids):
         if not source_id:
             raise ScheduleInputError(file, paths.block(index), "block id is empty")
+        if "\x00" in source_id:
+            raise ScheduleInputError(file, paths.block(index), f"block id {_CONTAINS_NUL}")
         if len(source_id) > MAX_ID_LENGTH:
             raise ScheduleInputError(
                 file,
@@ -117,11 +141,14 @@ def _check_ids(file: str, paths: BlockPaths, source_ids: Sequence[str]) -> None:
             )
 
 
-def check_name_length(file: str, location: str, text: str) -> None:
+def check_name(file: str, location: str, text: str) -> None:
+    """A name the database can store: at most ``MAX_NAME_LENGTH`` characters, no NUL."""
     if len(text) > MAX_NAME_LENGTH:
         raise ScheduleInputError(
             file, location, f"is {len(text)} characters long; the limit is {MAX_NAME_LENGTH}"
         )
+    if "\x00" in text:
+        raise ScheduleInputError(file, location, _CONTAINS_NUL)
 
 
 def checked_location(file: str, location: str, lat: float, lon: float, height: float) -> Location:
@@ -134,6 +161,6 @@ def checked_location(file: str, location: str, lat: float, lon: float, height: f
 
 
 def checked_window(file: str, location: str, start: float, stop: float) -> tuple[float, float]:
-    if not start < stop:
-        raise ScheduleInputError(file, location, unordered_message(start, stop))
+    if bad_periods(np.float64(start), np.float64(stop)):
+        raise ScheduleInputError(file, location, bad_period_message(start, stop))
     return start, stop

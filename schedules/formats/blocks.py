@@ -15,7 +15,7 @@ from schedules.formats.assembly import (
     BlockPaths,
     BlockRows,
     block_columns,
-    check_name_length,
+    check_name,
     checked_location,
     checked_window,
     number_row,
@@ -122,7 +122,7 @@ def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
     # The keys the file was written with name its format.
     format_style = style or location_style or NATIVE_PERIODS
     name = document.name or ""
-    check_name_length(file, "name", name)
+    check_name(file, "name", name)
     ids = [_source_id(file, index, block) for index, block in enumerate(document.blocks)]
     columns = block_columns(file, BLOCKS_PATHS, _rows(document.blocks, ids, decoded))
     visibility_periods, visibility_offsets = _visibility(file, document, ids, decoded)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import chain
 from typing import Any
 
@@ -165,32 +166,49 @@ def period_lists_array(
     return period_array(list(chain.from_iterable(lists)), style), offsets
 
 
-def first_unordered(periods: np.ndarray) -> int | None:
-    """Index of the first period whose start is not before its stop, if any."""
-    unordered = ~(periods[:, 0] < periods[:, 1])
-    return int(np.argmax(unordered)) if unordered.any() else None
+# Times must be dates the pages can show in UTC (years 1 to 9999, Python's datetime range);
+# anything beyond is a broken file, and would crash every page that prints a date.
+_MJD_ZERO = date(1858, 11, 17).toordinal()
+MJD_MIN = float(date.min.toordinal() - _MJD_ZERO)
+MJD_MAX = float(date.max.toordinal() - _MJD_ZERO)
 
 
-def unordered_message(start: float, stop: float) -> str:
-    return f"start {float(start)!r} is not before stop {float(stop)!r}"
+def bad_periods(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """Which periods do not run forwards or leave the ``MJD_MIN..MJD_MAX`` range."""
+    return ~(starts < stops) | (starts < MJD_MIN) | (stops > MJD_MAX)
+
+
+def first_bad_period(periods: np.ndarray) -> int | None:
+    """Index of the first period that does not run forwards within the date range, if any."""
+    bad = bad_periods(periods[:, 0], periods[:, 1])
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def bad_period_message(start: float, stop: float) -> str:
+    if not start < stop:
+        return f"start {float(start)!r} is not before stop {float(stop)!r}"
+    return (
+        f"period {float(start)!r} to {float(stop)!r} is outside MJD {MJD_MIN:.0f} to {MJD_MAX:.0f} "
+        "(the years 1 to 9999)"
+    )
 
 
 def check_ordered(file: str, periods: np.ndarray, path_of: Callable[[int], str]) -> None:
-    """Raise at ``path_of(i)`` for the first period ``i`` with start ≥ stop."""
-    index = first_unordered(periods)
+    """Raise at ``path_of(i)`` for the first period ``i`` with start ≥ stop or out of range."""
+    index = first_bad_period(periods)
     if index is not None:
         start, stop = periods[index]
-        raise ScheduleInputError(file, path_of(index), unordered_message(start, stop))
+        raise ScheduleInputError(file, path_of(index), bad_period_message(start, stop))
 
 
 def check_lists_ordered(
     file: str, periods: np.ndarray, offsets: np.ndarray, path_of: Callable[[int, int], str]
 ) -> None:
     """Like ``check_ordered`` for lists laid out by ``offsets``; ``path_of(list, period)``."""
-    index = first_unordered(periods)
+    index = first_bad_period(periods)
     if index is not None:
         owner = int(np.searchsorted(offsets, index, side="right")) - 1
         start, stop = periods[index]
         raise ScheduleInputError(
-            file, path_of(owner, index - int(offsets[owner])), unordered_message(start, stop)
+            file, path_of(owner, index - int(offsets[owner])), bad_period_message(start, stop)
         )

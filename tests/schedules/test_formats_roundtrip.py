@@ -1,6 +1,7 @@
 """Every format reads, writes and re-reads to the same content (the same checksum)."""
 
 import json
+from functools import partial
 
 import numpy as np
 import pytest
@@ -8,23 +9,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schedules.formats import InputFile, export_native, read_schedule, write_schedule
+from schedules.formats.assembly import MAX_MAGNITUDE
+from schedules.formats.periods import MJD_MAX, MJD_MIN
 from schedules.schedule_data import Location, ScheduleData, SourceFormat
 
 FORMATS = (SourceFormat.RAW, SourceFormat.SNAKE_CASE, SourceFormat.NATIVE)
 
-finite = st.floats(allow_nan=False, allow_infinity=False)
-non_negative = st.floats(min_value=0.0, allow_nan=False, allow_infinity=False)
-period = st.tuples(finite, finite).filter(lambda pair: pair[0] != pair[1]).map(sorted)
+finite = st.floats(min_value=-MAX_MAGNITUDE, max_value=MAX_MAGNITUDE)
+non_negative = st.floats(min_value=0.0, max_value=MAX_MAGNITUDE)
+mjd = st.floats(min_value=MJD_MIN, max_value=MJD_MAX)
+period = st.tuples(mjd, mjd).filter(lambda pair: pair[0] != pair[1]).map(sorted)
+text = partial(st.text, st.characters(exclude_characters="\x00"))
 
 
 @st.composite
 def schedule_data(draw, *, with_block_names: bool = True) -> ScheduleData:
-    """Any content a reader can produce, with floats from the whole double range."""
+    """Any content a reader can produce, with floats from the whole range the readers accept."""
     count = draw(st.integers(min_value=0, max_value=5))
-    ids = draw(
-        st.lists(st.text(min_size=1, max_size=12), min_size=count, max_size=count, unique=True)
-    )
-    names = st.text(max_size=16) if with_block_names else st.just("")
+    ids = draw(st.lists(text(min_size=1, max_size=12), min_size=count, max_size=count, unique=True))
+    names = text(max_size=16) if with_block_names else st.just("")
     fixed = draw(st.lists(st.none() | period, min_size=count, max_size=count))
     scheduled = draw(st.lists(st.none() | period, min_size=count, max_size=count))
     visibility = draw(st.lists(st.lists(period, max_size=3), min_size=count, max_size=count))
@@ -42,16 +45,16 @@ def schedule_data(draw, *, with_block_names: bool = True) -> ScheduleData:
             Location,
             lat_deg=st.floats(min_value=-90, max_value=90),
             lon_deg=st.floats(min_value=-180, max_value=360),
-            height_m=finite,
+            height_m=st.floats(allow_nan=False, allow_infinity=False),
         )
     )
     schedule_period = draw(st.none() | period)
     return ScheduleData(
         source_format=SourceFormat.NATIVE,
-        name=draw(st.text(max_size=10)),
+        name=draw(text(max_size=10)),
         source_ids=ids,
         block_names=[draw(names) for _ in range(count)],
-        target_names=[draw(st.text(max_size=16)) for _ in range(count)],
+        target_names=[draw(text(max_size=16)) for _ in range(count)],
         ra_deg=column(finite),
         dec_deg=column(finite),
         pm_ra_mas_per_year=column(finite | st.just(0.0)),
