@@ -7,7 +7,7 @@ import orjson
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
-from schedules.models import Schedule, SchedulingBlock
+from schedules.models import IngestJob, Schedule, SchedulingBlock
 from schedules.schedule_data import Location, ScheduleData
 
 _BLOCK_COLUMNS = (
@@ -42,6 +42,12 @@ def schedule_list(*, search: str = "") -> QuerySet[Schedule]:
             checksum__startswith=search.lower()
         )
     return schedules
+
+
+def visible_jobs(user) -> QuerySet[IngestJob]:
+    """Upload jobs a user may follow: their own, or every job for staff."""
+    jobs = IngestJob.objects.select_related("schedule", "created_by")
+    return jobs if user.is_staff else jobs.filter(created_by=user)
 
 
 def schedule_versions(schedule: Schedule) -> QuerySet[Schedule]:

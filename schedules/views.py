@@ -17,7 +17,7 @@ from schedules.forms import UploadForm
 from schedules.jobs import create_ingest_job, fail_stale_jobs
 from schedules.models import IngestJob, Schedule
 from schedules.permissions import can_read, can_upload
-from schedules.selectors import schedule_list
+from schedules.selectors import schedule_list, visible_jobs
 
 SCHEDULES_PER_PAGE = 25
 JOB_POLL_SECONDS = 2
@@ -74,7 +74,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     _upload_allowed(request)
     fail_stale_jobs()
-    job = get_object_or_404(IngestJob.objects.select_related("schedule", "created_by"), pk=job_id)
+    job = get_object_or_404(visible_jobs(request.user), pk=job_id)
     return render(
         request,
         "schedules/job.html",
@@ -88,7 +88,7 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     """What the job page polls while the job runs."""
     _upload_allowed(request)
     fail_stale_jobs()
-    job = get_object_or_404(IngestJob.objects.select_related("schedule"), pk=job_id)
+    job = get_object_or_404(visible_jobs(request.user), pk=job_id)
     return JsonResponse(
         {
             "state": job.state,

@@ -34,7 +34,7 @@ from schedules.exports import export_schedule_native
 from schedules.filtersets import BlockFilterSet
 from schedules.jobs import create_ingest_job, fail_stale_jobs
 from schedules.models import IngestJob, Schedule, SchedulingBlock
-from schedules.selectors import schedule_list
+from schedules.selectors import schedule_list, visible_jobs
 from tsi_site.api.schema import READ_ERRORS, error_responses
 
 UPLOAD_FILES = ("schedule", "visibility", "dark_periods")
@@ -315,5 +315,4 @@ class IngestJobViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return IngestJob.objects.none()
         fail_stale_jobs()
-        jobs = IngestJob.objects.all()
-        return jobs if self.request.user.is_staff else jobs.filter(created_by=self.request.user)
+        return visible_jobs(self.request.user)

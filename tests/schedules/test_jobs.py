@@ -45,3 +45,19 @@ def test_looking_at_a_dead_workers_job_shows_it_failed(admin_client):
     assert status["state"] == "failed" and "worker stopped" in status["error"]
     api = admin_client.get(f"/api/v1/jobs/{job.pk}/").json()
     assert api["state"] == "failed"
+
+
+def test_uploaders_follow_only_their_own_jobs(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    owner, other = (
+        django_user_model.objects.create_user(name, password="x") for name in ("owner", "other")
+    )
+    for user in (owner, other):
+        user.user_permissions.add(Permission.objects.get(codename="add_schedule"))
+    job = IngestJob.objects.create(schedule_file="uploads/x.json", created_by=owner)
+    client.force_login(other)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/status/").status_code == 404
+    client.force_login(owner)
+    assert client.get(f"/jobs/{job.pk}/status/").status_code == 200

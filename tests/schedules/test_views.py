@@ -112,7 +112,11 @@ def test_upload_form_errors(uploader, settings):
 
 def test_running_job_page_follows_progress(uploader, django_user_model):
     job = IngestJob.objects.create(
-        schedule_file="uploads/x.json", state=IngestJob.State.RUNNING, phase="load", progress=0.5
+        schedule_file="uploads/x.json",
+        state=IngestJob.State.RUNNING,
+        phase="load",
+        progress=0.5,
+        created_by=django_user_model.objects.get(username="uploader"),
     )
     content = uploader.get(reverse("schedules:job", args=[job.pk])).content.decode()
     assert 'id="job-progress"' in content and 'value="0.500000"' in content
