@@ -125,9 +125,15 @@ def run_ingest_job(job_id: int) -> int | None:
     except ScheduleInputError as error:
         _finish(job, IngestJob.State.FAILED, error=str(error))
         return None
-    except Exception as error:
+    except Exception:
         logger.exception("Ingest job %s failed", job.pk)
-        _finish(job, IngestJob.State.FAILED, error=f"Internal error while ingesting: {error}")
+        # The traceback is in the server log; the uploader gets no internals.
+        _finish(
+            job,
+            IngestJob.State.FAILED,
+            error=f"Internal error while ingesting (job {job.pk}); nothing was stored. "
+            "The administrators can find the details in the server log.",
+        )
         return None
     _finish(job, IngestJob.State.SUCCEEDED, schedule_id=outcome.schedule.pk)
     return outcome.schedule.pk
