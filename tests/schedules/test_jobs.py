@@ -61,3 +61,18 @@ def test_uploaders_follow_only_their_own_jobs(client, django_user_model):
     assert client.get(f"/jobs/{job.pk}/status/").status_code == 404
     client.force_login(owner)
     assert client.get(f"/jobs/{job.pk}/status/").status_code == 200
+
+
+def test_an_internal_error_fails_the_job_without_exposing_details(monkeypatch):
+    from schedules.jobs import run_ingest_job
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("password=hunter2 at /srv/secret/path")
+
+    monkeypatch.setattr("schedules.jobs.ingest_schedule", broken)
+    monkeypatch.setattr("schedules.jobs._input_file", lambda field: None)
+    job = IngestJob.objects.create(schedule_file="uploads/x.json")
+    assert run_ingest_job(job.pk) is None
+    job.refresh_from_db()
+    assert job.state == IngestJob.State.FAILED
+    assert "Internal error while ingesting" in job.error and "hunter2" not in job.error
