@@ -258,12 +258,17 @@ def _sky_longitude(ra_deg: np.ndarray, flip_ra: bool) -> np.ndarray:
 
 def _all_sky_layout(figure: go.Figure, flip_ra: bool) -> None:
     hours = np.arange(0, 24, 2)
-    ra_labels = (hours * 15.0).astype(float)
+    longitude = _sky_longitude((hours * 15.0).astype(float), flip_ra)
+    # The map clips text at its frame: the label on the edge meridian (12h) is written inwards.
+    edge = np.abs(longitude) == 180.0
+    position = np.where(edge & (longitude < 0), "middle right", "middle center")
+    position = np.where(edge & (longitude > 0), "middle left", position)
     figure.add_trace(
         go.Scattergeo(
-            lon=_sky_longitude(ra_labels, flip_ra),
+            lon=longitude,
             lat=np.zeros(len(hours)),
             mode="text",
+            textposition=position.tolist(),
             text=[f"{hour}h" for hour in hours],
             textfont={"color": "#6b7280", "size": 11},
             hoverinfo="skip",
@@ -314,12 +319,16 @@ def histogram_figure(
         height=360,
         barmode="stack",
         bargap=0.04,
+        legend_traceorder="normal",
+        showlegend=True,  # even with one group: the legend says which one its colour is
     )
     ranges = np.column_stack([edges[:-1], edges[1:]])
     for label, counts in (
         (SCHEDULED_LABEL, histogram.scheduled),
         (UNSCHEDULED_LABEL, histogram.unscheduled),
     ):
+        if not counts.any():  # no legend entry for a group with no blocks
+            continue
         figure.add_trace(
             go.Bar(
                 x=centres,
@@ -336,33 +345,70 @@ def histogram_figure(
         )
     figure.update_xaxes(title_text=title)
     figure.update_yaxes(title_text="Blocks")
+    filled = np.flatnonzero(histogram.scheduled + histogram.unscheduled)
+    if len(filled) == 1 and len(centres) > 1:
+        # Bins span the values from the smallest to the largest, which land in the first and
+        # the last bin; a single filled bin means a single value, in the middle of the range.
+        value = (edges[0] + edges[-1]) / 2
+        _note(figure, f"All blocks shown have the same value, {value:.4g}.")
     return figure
+
+
+def _note(figure: go.Figure, text: str) -> None:
+    """A short remark above the plot area, e.g. why a chart looks degenerate."""
+    figure.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=1.0,
+        y=1.0,
+        xanchor="right",
+        yanchor="bottom",
+        yshift=6,
+        showarrow=False,
+        font={"size": 12, "color": "#5f6b7a"},
+        bgcolor="rgba(255, 255, 255, 0.85)",
+    )
 
 
 def priority_violin_figure(data: DistributionsData) -> go.Figure | Empty:
     if data.shown_blocks == 0:
         return _no_blocks(data.total_blocks)
     figure = _figure(height=380, showlegend=False)
+    single = []
     for label, values in (
         (SCHEDULED_LABEL, data.priority_scheduled),
         (UNSCHEDULED_LABEL, data.priority_unscheduled),
     ):
-        if not values:
+        if not values:  # a group with no blocks is left out
             continue
-        figure.add_trace(
-            go.Violin(
-                y=np.asarray(values),
-                name=label,
-                line_color=STATUS_COLOURS[label],
-                box_visible=True,
-                meanline_visible=True,
-                points=False,
-                spanmode="hard",
-                hoveron="kde+points",
-            )
-        )
+        colour = STATUS_COLOURS[label]
+        if min(values) == max(values):
+            # A single value has no violin, only a flat line: show the blocks as points.
+            single.append(f"all {label.lower()} blocks have priority {values[0]:.4g}")
+            shape = {
+                "line": {"color": colour, "width": 0},
+                "fillcolor": "rgba(0, 0, 0, 0)",
+                "points": "all",
+                "jitter": 0.5,
+                "pointpos": 0,
+                "marker": {"color": colour, "size": 9, "opacity": 0.8},
+                "hoveron": "points",
+            }
+        else:
+            shape = {
+                "line_color": colour,
+                "box_visible": True,
+                "meanline_visible": True,
+                "points": False,
+                "hoveron": "kde+points",
+            }
+        figure.add_trace(go.Violin(y=np.asarray(values), name=label, spanmode="hard", **shape))
     figure.update_xaxes(title_text="Scheduling outcome")
     figure.update_yaxes(title_text="Priority")
+    if single:
+        text = "; ".join(single)
+        _note(figure, f"{text[0].upper()}{text[1:]}.")
     return figure
 
 
@@ -451,7 +497,20 @@ def timeline_figure(data: TimelineData) -> go.Figure | Empty:
     level = np.rint((priority - low) / (high - low) * (COLOUR_STEPS - 1)).astype(np.int64)
     palette = sample_colorscale(SEQUENTIAL_SCALE, np.linspace(0, 1, COLOUR_STEPS).tolist())
     hover = "%{text}<br>Priority %{customdata:.2f}<br>%{hovertext}<extra></extra>"
-    for position, step in enumerate(np.unique(level).tolist()):
+    # The bars take many colours: the legend names them with a neutral swatch, the colour
+    # bar gives the scale.
+    figure.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="Scheduled observation (coloured by priority)",
+            legendgroup="observations",
+            marker={"symbol": "square", "size": 11, "color": "#9aa1a9"},
+            hoverinfo="skip",
+        )
+    )
+    for step in np.unique(level).tolist():
         member = level == step
         figure.add_trace(
             go.Bar(
@@ -463,7 +522,7 @@ def timeline_figure(data: TimelineData) -> go.Figure | Empty:
                 offset=-0.34,
                 name="Scheduled observation",
                 legendgroup="observations",
-                showlegend=position == 0,
+                showlegend=False,
                 marker={"color": palette[step], "line": {"width": 0}},
                 text=labels[member],
                 textposition="none",
@@ -541,43 +600,68 @@ def correlation_figure(data: InsightsData) -> go.Figure | Empty:
 # --- Trends ----------------------------------------------------------------------------------
 
 
-def rate_by_priority_figure(data: TrendsData) -> go.Figure | Empty:
+NOTHING_SCHEDULED = "Nothing is scheduled, so every rate is 0 %."
+# Bar labels ("n=1,234") are drawn only when (bars × longest label) characters fit along the
+# x axis: about 140 on a full-width chart, 65 on a half-width one. Past that plotly shrinks
+# them until they cannot be read; the hover always gives n.
+FULL_WIDTH_LABEL_ROOM, HALF_WIDTH_LABEL_ROOM = 140, 65
+FEW_BLOCKS = 5  # heatmap cells with fewer blocks are greyed out: their rate means little
+HEATMAP_TEXT_CELLS = 225  # block counts are written into the cells up to 15 × 15 cells
+
+
+def _no_rates(data: TrendsData) -> Empty | None:
+    """Why the rate charts have nothing to show, or None when they do."""
     if data.total_blocks == 0:
         return _no_blocks(None)
+    if data.scheduled_blocks == 0:
+        return Empty(NOTHING_SCHEDULED)
+    return None
+
+
+def rate_by_priority_figure(data: TrendsData) -> go.Figure | Empty:
+    if empty := _no_rates(data):
+        return empty
     bins = data.by_priority
     figure = _figure(height=360, showlegend=False)
-    figure.add_trace(_rate_bars(bins, [b.value for b in bins], [0.8] * len(bins)))
+    figure.add_trace(
+        _rate_bars(bins, [b.value for b in bins], [0.8] * len(bins), FULL_WIDTH_LABEL_ROOM)
+    )
     figure.update_xaxes(title_text="Priority (rounded)", dtick=1)
     _rate_axis(figure)
     return figure
 
 
 def rate_by_bins_figure(bins: list[RateBin], variable: str, data: TrendsData) -> go.Figure | Empty:
-    if data.total_blocks == 0:
-        return _no_blocks(None)
+    """A half-width chart of the rate per bin of ``variable``."""
+    if empty := _no_rates(data):
+        return empty
     title = VARIABLE_TITLES[variable]
     figure = _figure(height=360, showlegend=False)
     centres = [(b.low + b.high) / 2 for b in bins]
     widths = [0.94 * ((b.high - b.low) or 1.0) for b in bins]
-    figure.add_trace(_rate_bars(bins, centres, widths))
+    figure.add_trace(_rate_bars(bins, centres, widths, HALF_WIDTH_LABEL_ROOM))
     figure.update_xaxes(title_text=title)
     _rate_axis(figure)
     return figure
 
 
-def _rate_bars(bins: list[RateBin], x: list[float], widths: list[float]) -> go.Bar:
+def _rate_bars(bins: list[RateBin], x: list[float], widths: list[float], room: int) -> go.Bar:
+    """Rate bars, labelled with their block count when the labels fit (see the room above)."""
+    labels = [f"n={b.count:,}" for b in bins]
+    fits = len(labels) * max(map(len, labels), default=0) <= room
     return go.Bar(
         x=x,
         y=[b.rate for b in bins],
         width=widths,
         marker_color=STATUS_COLOURS[SCHEDULED_LABEL],
-        text=[f"n={b.count:,}" for b in bins],
-        textposition="outside",
+        text=labels if fits else None,
+        textposition="outside" if fits else "none",
+        textfont={"size": 11},
         cliponaxis=False,
         customdata=[[b.label, b.count, b.scheduled] for b in bins],
         hovertemplate=(
-            "%{customdata[0]}<br>%{customdata[2]} of %{customdata[1]} scheduled "
-            "(%{y:.1%})<extra></extra>"
+            "%{customdata[0]}<br>%{customdata[2]:,} of %{customdata[1]:,} scheduled "
+            "(%{y:.1%})<br>n = %{customdata[1]:,} blocks<extra></extra>"
         ),
     )
 
@@ -587,8 +671,8 @@ def _rate_axis(figure: go.Figure) -> None:
 
 
 def smoothed_figure(curve: SmoothedCurve, variable: str, data: TrendsData) -> go.Figure | Empty:
-    if data.total_blocks == 0:
-        return _no_blocks(None)
+    if empty := _no_rates(data):
+        return empty
     title = VARIABLE_TITLES[variable]
     figure = _figure(height=340, showlegend=False)
     figure.add_trace(
@@ -610,30 +694,67 @@ def smoothed_figure(curve: SmoothedCurve, variable: str, data: TrendsData) -> go
 
 
 def rate_heatmap_figure(data: TrendsData) -> go.Figure | Empty:
-    if data.total_blocks == 0:
-        return _no_blocks(None)
+    """The rate per visibility × requested-time cell, with each cell's block count; cells with
+    fewer than ``FEW_BLOCKS`` blocks are drawn grey on top, so a cell of one or two blocks at
+    0 % or 100 % does not stand out."""
+    if empty := _no_rates(data):
+        return empty
     heatmap = data.heatmap
     if heatmap is None:
         return Empty("The heatmap needs blocks with different visibility and requested times.")
     rate = [[None if math.isnan(value) else value for value in row] for row in heatmap.rate]
+    count = np.asarray(heatmap.count)
+    few = (count > 0) & (count < FEW_BLOCKS)
+    show_text = count.size <= HEATMAP_TEXT_CELLS
+
+    def counts(where: np.ndarray) -> list[list[str]]:
+        """Block counts as cell text where ``where`` holds: plotly writes the text of every
+        cell of a trace, even of cells it leaves empty."""
+        return [
+            [f"{n:,}" if flag else "" for n, flag in zip(row, flags, strict=True)]
+            for row, flags in zip(count.tolist(), where.tolist(), strict=True)
+        ]
+
+    cell = {
+        "x": heatmap.requested_edges,
+        "y": heatmap.visibility_edges,
+        "customdata": count,
+        "texttemplate": "%{text}" if show_text else None,
+        "textfont": {"size": 11},
+        "zmin": 0,
+        "zmax": 1,
+        "hoverongaps": False,
+        "xgap": 1,
+        "ygap": 1,
+    }
+    hover = "Visibility %{y:.1f} h, requested %{x:.2f} h<br>rate %{z:.1%} of %{customdata:,} "
     figure = _figure(height=460)
     figure.add_trace(
         go.Heatmap(
             z=rate,
-            x=heatmap.requested_edges,
-            y=heatmap.visibility_edges,
-            customdata=heatmap.count,
             colorscale=SEQUENTIAL_SCALE,
-            zmin=0,
-            zmax=1,
             colorbar={"title": {"text": "Rate"}, "tickformat": ".0%", "thickness": 14},
-            hovertemplate=(
-                "Visibility %{y:.1f} h, requested %{x:.2f} h<br>"
-                "rate %{z:.1%} of %{customdata} blocks<extra></extra>"
-            ),
-            hoverongaps=False,
+            hovertemplate=hover + "blocks<extra></extra>",
+            name="rate",
+            text=counts((count > 0) & ~few),
+            **cell,
         )
     )
+    if few.any():
+        figure.add_trace(
+            go.Heatmap(
+                z=[
+                    [value if flag else None for value, flag in zip(row, flags, strict=True)]
+                    for row, flags in zip(rate, few.tolist(), strict=True)
+                ],
+                colorscale=[[0, "#d5d9de"], [1, "#d5d9de"]],
+                showscale=False,
+                hovertemplate=hover + f"blocks (fewer than {FEW_BLOCKS})<extra></extra>",
+                name=f"fewer than {FEW_BLOCKS} blocks",
+                text=counts(few),
+                **cell,
+            )
+        )
     figure.update_xaxes(title_text=VARIABLE_TITLES["requested_hours"], showgrid=False)
     figure.update_yaxes(title_text=VARIABLE_TITLES["total_visibility_hours"], showgrid=False)
     return figure
@@ -650,7 +771,9 @@ def _side_label(data: CompareData, side: str) -> str:
 def compare_priority_figure(data: CompareData) -> go.Figure | Empty:
     if not data.a.scheduled_priorities and not data.b.scheduled_priorities:
         return Empty("Neither schedule has scheduled blocks.")
-    figure = _figure(height=380, barmode="overlay", bargap=0.04)
+    # Side by side in shared bins: overlaid translucent bars would mix into a third colour
+    # that the legend does not show.
+    figure = _figure(height=380, barmode="group", bargap=0.12, bargroupgap=0.0)
     for side, values in (("A", data.a.scheduled_priorities), ("B", data.b.scheduled_priorities)):
         figure.add_trace(
             go.Histogram(
@@ -658,7 +781,6 @@ def compare_priority_figure(data: CompareData) -> go.Figure | Empty:
                 name=html.escape(_side_label(data, side), quote=False),
                 nbinsx=30,
                 bingroup="priority",
-                opacity=0.6,
                 marker_color=COMPARE_COLOURS[side],
                 hovertemplate="Priority %{x}: %{y} blocks<extra>" + side + "</extra>",
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -49,21 +49,47 @@ class Column:
     decimals: int | None = None  # floats on a page; the CSV keeps full precision
     wrap: bool = False  # long text that may wrap on a page (other cells stay on one line)
     grouped: bool = True  # thousands separators on a page (not for MJD)
+    utc: bool = False  # an ISO-8601 UTC time, shown on a page as "YYYY-MM-DD HH:MM:SS"
+    page: bool = True  # shown on the page; every column is in the CSV
+    width: str = ""  # class of the column's header on a page: a width hint (tsi.css)
+    detail: str = ""  # title of a (CSV-only) column whose text a page shows under this one
+
+    @property
+    def classes(self) -> str:
+        """The class attribute of the column's cells on a page."""
+        return "wrap" if self.wrap else ""
 
 
 class Cell(NamedTuple):
     text: str
     wrap: bool
+    css: str = ""  # class attribute of the cell on a page
+    detail: str = ""  # a second, smaller line under the text on a page
+
+
+class HeaderCell(NamedTuple):
+    title: str
+    css: str
+
+
+# (row, column index) → the text a page shows for that cell, or None for the column's format.
+CellFormat = Callable[[Sequence, int], str | None]
 
 
 @dataclass(frozen=True)
 class Table:
     columns: tuple[Column, ...]
     rows: Sequence[Sequence]
+    cell_format: CellFormat | None = None
 
     @property
     def header(self) -> list[str]:
         return [column.title for column in self.columns]
+
+    @property
+    def page_header(self) -> list[HeaderCell]:
+        """The header of the columns a page shows."""
+        return [HeaderCell(c.title, c.width) for c in self.columns if c.page]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -77,15 +103,35 @@ class Table:
         writer.writerow(self.header)
         writer.writerows([_csv_cell(value) for value in row] for row in self.rows)
 
-    def display_rows(self, rows: Iterable[Sequence] | None = None) -> list[list[Cell]]:
-        """Rows (all, or a page of them) as the cells a page shows."""
+    def display_rows(
+        self, rows: Iterable[Sequence] | None = None, *, page_columns: bool = False
+    ) -> list[list[Cell]]:
+        """Rows (all, or a page of them) as display cells: every column, or with
+        ``page_columns`` only those a page shows."""
         return [
-            [
-                Cell(_display_cell(value, column), column.wrap)
-                for value, column in zip(row, self.columns, strict=True)
-            ]
-            for row in (self.rows if rows is None else rows)
+            self._display_row(row, page_columns) for row in (self.rows if rows is None else rows)
         ]
+
+    def _display_row(self, row: Sequence, page_columns: bool) -> list[Cell]:
+        if len(row) != len(self.columns):
+            raise ValueError(f"a row has {len(row)} cells for {len(self.columns)} columns")
+        cells = []
+        for index, column in enumerate(self.columns):
+            if column.page or not page_columns:
+                detail = ""
+                if column.detail and page_columns:
+                    other = self.header.index(column.detail)
+                    detail = self._text(row, other, self.columns[other])
+                text = self._text(row, index, column)
+                cells.append(Cell(text, column.wrap, column.classes, detail))
+        return cells
+
+    def _text(self, row: Sequence, index: int, column: Column) -> str:
+        if self.cell_format is not None:
+            text = self.cell_format(row, index)
+            if text is not None:
+                return text
+        return _display_cell(row[index], column)
 
 
 def _missing(value) -> bool:
@@ -105,6 +151,8 @@ def _display_cell(value, column: Column) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if column.utc and isinstance(value, str):
+        return value.replace("T", " ").removesuffix("Z")
     grouping = "," if column.grouped else ""
     if isinstance(value, float) and column.decimals is not None:
         return f"{value:{grouping}.{column.decimals}f}"
@@ -140,7 +188,7 @@ def sky_map_table(data: SkyMapData) -> Table:
             Column("Priority bucket"),
             Column("Status"),
             Column("Requested (h)", 2),
-            Column("Scheduled start (UTC)"),
+            Column("Scheduled start (UTC)", utc=True),
             Column("Scheduled start (MJD)", 5, grouped=False),
         ),
         list(
@@ -230,8 +278,8 @@ def visibility_table(data: VisibilityHistogram) -> Table:
     by_bucket = data.visible_by_bucket.tolist()
     return Table(
         (
-            Column("Bin start (UTC)"),
-            Column("Bin end (UTC)"),
+            Column("Bin start (UTC)", utc=True),
+            Column("Bin end (UTC)", utc=True),
             Column("Bin start (MJD)", 5, grouped=False),
             Column("Bin end (MJD)", 5, grouped=False),
             Column("Visible blocks"),
@@ -358,10 +406,10 @@ def observations_table(observations: BlockFrame) -> Table:
             Column("Block ID"),
             Column("Name", wrap=True),
             Column("Priority", 2),
-            Column("Start (UTC)"),
-            Column("Stop (UTC)"),
-            Column("Start (MJD)", 5, grouped=False),
-            Column("Stop (MJD)", 5, grouped=False),
+            Column("Start (UTC)", utc=True),
+            Column("Stop (UTC)", utc=True),
+            Column("Start (MJD)", 5, grouped=False, page=False),
+            Column("Stop (MJD)", 5, grouped=False, page=False),
             Column("Duration (h)", 2),
             Column("RA (°)", 3),
             Column("Dec (°)", 3),
@@ -392,8 +440,8 @@ def dark_periods_table(data: TimelineData) -> Table:
     dark = data.dark_periods
     return Table(
         (
-            Column("Start (UTC)"),
-            Column("End (UTC)"),
+            Column("Start (UTC)", utc=True),
+            Column("End (UTC)", utc=True),
             Column("Start (MJD)", 5, grouped=False),
             Column("End (MJD)", 5, grouped=False),
             Column("Duration (h)", 2),
@@ -456,10 +504,10 @@ def conflicts_table(data: InsightsData) -> Table:
         (
             Column("Block A"),
             Column("Block B"),
-            Column("A start (UTC)"),
-            Column("A stop (UTC)"),
-            Column("B start (UTC)"),
-            Column("B stop (UTC)"),
+            Column("A start (UTC)", utc=True),
+            Column("A stop (UTC)", utc=True),
+            Column("B start (UTC)", utc=True),
+            Column("B stop (UTC)", utc=True),
             Column("Overlap (h)", 3),
         ),
         [
@@ -535,16 +583,29 @@ def model_table(data: TrendsData) -> Table:
 # --- Compare ---------------------------------------------------------------------------------
 
 
+PERCENT_METRICS = ("Scheduling rate", "Priority capture ratio")
+
+
 def compare_metrics_table(data: CompareData) -> Table:
+    """The metrics of both sides. A side without blocks has no rate (not 0 %); rates show as
+    percentages on a page (their difference in percentage points) and as fractions in the CSV."""
     a, b = data.a, data.b
+
+    def share(side, value: float) -> float | None:
+        return value if side.total_blocks else None
+
     metrics = (
         ("Blocks", a.total_blocks, b.total_blocks),
         ("Scheduled blocks", a.scheduled_blocks, b.scheduled_blocks),
-        ("Scheduling rate", a.scheduling_rate, b.scheduling_rate),
+        ("Scheduling rate", share(a, a.scheduling_rate), share(b, b.scheduling_rate)),
         ("Priority sum of scheduled", a.priority_sum_scheduled, b.priority_sum_scheduled),
         ("Mean priority of scheduled", a.priority_mean_scheduled, b.priority_mean_scheduled),
         ("Median priority of scheduled", a.priority_median_scheduled, b.priority_median_scheduled),
-        ("Priority capture ratio", a.priority_capture_ratio, b.priority_capture_ratio),
+        (
+            "Priority capture ratio",
+            share(a, a.priority_capture_ratio),
+            share(b, b.priority_capture_ratio),
+        ),
         ("Scheduled hours", a.scheduled_hours, b.scheduled_hours),
         ("Mean planned time of scheduled (h)", a.planned_hours_mean, b.planned_hours_mean),
         ("Median planned time of scheduled (h)", a.planned_hours_median, b.planned_hours_median),
@@ -552,8 +613,15 @@ def compare_metrics_table(data: CompareData) -> Table:
         ("Mean gap (h)", a.gap_mean_hours, b.gap_mean_hours),
         ("Median gap (h)", a.gap_median_hours, b.gap_median_hours),
     )
+
+    def percentages(row: Sequence, index: int) -> str | None:
+        value = row[index]
+        if index == 0 or row[0] not in PERCENT_METRICS or _missing(value):
+            return None
+        return f"{value * 100:.1f} pp" if index == 3 else f"{value * 100:.1f} %"
+
     return Table(
-        (Column("Metric", wrap=True), Column("A", 3), Column("B", 3), Column("B − A", 3)),
+        (Column("Metric", wrap=True), Column("A", 2), Column("B", 2), Column("B − A", 2)),
         [
             (
                 label,
@@ -563,6 +631,7 @@ def compare_metrics_table(data: CompareData) -> Table:
             )
             for label, value_a, value_b in metrics
         ],
+        cell_format=percentages,
     )
 
 
@@ -570,7 +639,10 @@ def block_ids_table(ids: list[str]) -> Table:
     return Table((Column("Block ID"),), [(block_id,) for block_id in ids])
 
 
-def block_changes_table(changes: list[BlockChange]) -> Table:
+def block_changes_table(changes: list[BlockChange], sides: str = "AB") -> Table:
+    """Blocks that changed between A and B. ``sides`` names the schedules whose times a page
+    shows ("A", "B" or "AB", which adds the start shift); the CSV has every column."""
+
     def iso(values: list[float | None]) -> list[str]:
         return mjd_to_iso(np.array([np.nan if v is None else v for v in values], dtype=float))
 
@@ -586,11 +658,11 @@ def block_changes_table(changes: list[BlockChange]) -> Table:
             Column("Name", wrap=True),
             Column("Priority in A", 2),
             Column("Priority in B", 2),
-            Column("Start in A (UTC)"),
-            Column("Stop in A (UTC)"),
-            Column("Start in B (UTC)"),
-            Column("Stop in B (UTC)"),
-            Column("Start shift (h)", 2),
+            Column("Start in A (UTC)", utc=True, page="A" in sides),
+            Column("Stop in A (UTC)", utc=True, page="A" in sides),
+            Column("Start in B (UTC)", utc=True, page="B" in sides),
+            Column("Stop in B (UTC)", utc=True, page="B" in sides),
+            Column("Start shift (h)", 2, page=sides == "AB"),
         ),
         [
             (
@@ -619,15 +691,15 @@ def compare_values_table(data: CompareData, attribute: str, title: str, decimals
 def validation_issues_table(report: ValidationReport) -> Table:
     return Table(
         (
-            Column("Criticality"),
-            Column("Status"),
-            Column("Block ID"),
-            Column("Name", wrap=True),
-            Column("Issue", wrap=True),
-            Column("Category"),
-            Column("Field"),
-            Column("Current value"),
-            Column("Expected"),
+            Column("Criticality", width="w-criticality"),
+            Column("Status", width="w-status"),
+            Column("Block ID", width="w-id"),
+            Column("Name", wrap=True, width="w-name"),
+            Column("Issue", wrap=True, width="w-issue", detail="Field"),
+            Column("Category", page=False),  # the issue names it; a filter above selects it
+            Column("Field", page=False),  # on a page, under the issue
+            Column("Current value", width="w-value"),
+            Column("Expected", width="w-value"),
             Column("Description", wrap=True),
         ),
         [

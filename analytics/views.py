@@ -37,7 +37,7 @@ from schedules.selectors import schedule_list, schedule_versions
 from schedules.views import read_required
 from validation.selectors import validation_counts
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 50
 PREVIEW_ROWS = 100  # long secondary tables show this many rows; the CSV has them all
 
 
@@ -114,14 +114,18 @@ def invalid_filters(request: HttpRequest, template: str, context: dict) -> HttpR
 def paginate(request: HttpRequest, table: Table, per_page: int = ROWS_PER_PAGE) -> dict:
     """One page of a long table, formatted for display, with its paginator."""
     page = Paginator(table.rows, per_page).get_page(request.GET.get("page"))
-    return {"page_obj": page, "header": table.header, "rows": table.display_rows(page)}
+    return {
+        "page_obj": page,
+        "header": table.page_header,
+        "rows": table.display_rows(page, page_columns=True),
+    }
 
 
 def preview(table: Table, rows: int = PREVIEW_ROWS) -> dict:
     """The first rows of a table for display; the page links to the full CSV."""
     return {
-        "header": table.header,
-        "rows": table.display_rows(table.rows[:rows]),
+        "header": table.page_header,
+        "rows": table.display_rows(table.rows[:rows], page_columns=True),
         "total": len(table),
         "truncated": len(table) > rows,
     }
@@ -290,11 +294,12 @@ def timeline_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule(schedule_id)
     form = filter_form(TimelineForm, request.GET)
     _hide(form, "status")
-    form.fields["month"].widget.input_type = "month"
+    form.fields["month"].widget.attrs["placeholder"] = "YYYY-MM"
     context = {"schedule": schedule, "page": "timeline", "form": form}
     if not form.is_valid():
         return invalid_filters(request, "analytics/timeline.html", context)
     data = timeline(schedule, form.filters())
+    _choose_month(form, data.months)
     observations = tables.observations_table(data.observations)
     dark_periods = tables.dark_periods_table(data)
     context |= {
@@ -315,6 +320,15 @@ def timeline_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
         ],
         tables_={"observations": lambda: observations, "dark-periods": lambda: dark_periods},
     )
+
+
+def _choose_month(form: Form, months: list[str]) -> None:
+    """Offer the schedule's months as a list instead of a free-text YYYY-MM field."""
+    chosen = form.cleaned_data.get("month") or ""
+    listed = sorted({*months, chosen} - {""})
+    field = form.fields["month"]
+    field.widget = forms.Select(choices=[("", "All months"), *((m, m) for m in listed)])
+    field.help_text = form["month"].help_text = ""  # the bound field keeps its own copy
 
 
 # --- Insights --------------------------------------------------------------------------------
@@ -486,8 +500,8 @@ def compare_view(request: HttpRequest, schedule_id: int) -> HttpResponse:
     data = compare(other, schedule)
     metrics = tables.compare_metrics_table(data)
     only_a, only_b = tables.block_ids_table(data.only_in_a), tables.block_ids_table(data.only_in_b)
-    newly_scheduled = tables.block_changes_table(data.newly_scheduled)
-    newly_unscheduled = tables.block_changes_table(data.newly_unscheduled)
+    newly_scheduled = tables.block_changes_table(data.newly_scheduled, sides="B")
+    newly_unscheduled = tables.block_changes_table(data.newly_unscheduled, sides="A")
     retimed = tables.block_changes_table(data.retimed)
     context |= {
         "other": other,

@@ -36,11 +36,36 @@ def percent(value, decimals: int = 1) -> str:
 
 
 @register.filter
+def percent_of(value, count) -> str:
+    """``rate|percent_of:blocks``: the rate as a percentage, or a dash when it is a share of
+    nothing (``count`` is 0), where 0 % would mislead."""
+    if not count:
+        return MISSING
+    return percent(value)
+
+
+@register.filter
 def mjd_utc(value) -> str:
     """An MJD as a UTC time to the minute: ``2026-03-01 22:04 UTC``."""
     if _missing(value):
         return MISSING
     return mjd_to_datetime(float(value)).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@register.filter
+def mjd_minute(value) -> str:
+    """An MJD as a UTC time to the minute without the zone: ``2026-03-01 22:04``."""
+    if _missing(value):
+        return MISSING
+    return mjd_to_datetime(float(value)).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def through(start: str, stop: str) -> str:
+    """Two formatted ends as a range, ``start – stop``; a single dash when both are missing."""
+    if start == MISSING and stop == MISSING:
+        return MISSING
+    return f"{start} – {stop}"
 
 
 @register.filter

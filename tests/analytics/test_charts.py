@@ -30,6 +30,7 @@ from analytics.selectors import (
     trends,
     visibility_histogram,
 )
+from analytics.selectors.trends import RateBin
 
 T0 = 60000.0  # 2023-02-25 00:00 UTC
 MARCH_FIRST = 60004.0  # 2023-03-01 00:00 UTC
@@ -154,9 +155,12 @@ def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
         ("2023-03", 1.0, 1.0625),
     ]
     figure = figure_dict(charts.timeline_figure(data))
-    dark, *observed, colour_bar = figure["data"]
+    dark, swatch, *observed, colour_bar = figure["data"]
+    # bars take many colours: one neutral legend entry names them all
+    assert swatch["name"] == "Scheduled observation (coloured by priority)"
+    assert swatch["legendgroup"] == "observations" and swatch["x"] == [None]
     assert {trace["legendgroup"] for trace in observed} == {"observations"}
-    assert [trace["showlegend"] for trace in observed] == [True] + [False] * (len(observed) - 1)
+    assert not any(trace["showlegend"] for trace in observed)
     drawn = sorted(
         (month, base, priority, text)
         for trace in observed
@@ -239,6 +243,22 @@ def test_degenerate_schedules_get_messages(store_schedule):
     visibility = visibility_histogram(equal, VisibilityFilters())
     assert isinstance(charts.visibility_figure(visibility), Empty)
     trend = trends(equal, TrendsFilters(exclude_impossible=False))
+    for figure in (
+        charts.rate_by_priority_figure(trend),
+        charts.rate_by_bins_figure(trend.by_visibility, "total_visibility_hours", trend),
+        charts.smoothed_figure(trend.smoothed_requested, "requested_hours", trend),
+        charts.rate_heatmap_figure(trend),
+    ):
+        assert figure == Empty(charts.NOTHING_SCHEDULED)
+    one_scheduled = store_schedule(
+        [
+            dict(source_id=str(i), priority=3.0, visibility=[],
+                 scheduled=(T0 + i, T0 + i + 0.0625) if i == 0 else None)
+            for i in range(3)
+        ],
+        name="one scheduled",
+    )  # fmt: skip
+    trend = trends(one_scheduled, TrendsFilters(exclude_impossible=False))
     assert "different visibility" in charts.rate_heatmap_figure(trend).message
     assert not isinstance(charts.rate_by_priority_figure(trend), Empty)
 
@@ -260,3 +280,74 @@ def test_table_csv_and_display_formats():
     assert [cell.text for cell in first] == ["x,y", "1,234.57", "61000.12346", "yes"]
     assert first[0].wrap and not first[1].wrap
     assert [cell.text for cell in second] == ["—", "—", "—", "no"]
+
+
+def test_page_columns_details_and_utc_times():
+    table = tables.Table(
+        (tables.Column("Issue", wrap=True, width="w-issue", detail="Field"),
+         tables.Column("Field", page=False), tables.Column("At (UTC)", utc=True),
+         tables.Column("At (MJD)", 5, grouped=False, page=False)),
+        [("Too short", "requested_hours", "2026-03-01T22:04:11Z", 61100.92)],
+    )  # fmt: skip
+    assert table.page_header == [
+        tables.HeaderCell("Issue", "w-issue"),
+        tables.HeaderCell("At (UTC)", ""),
+    ]
+    [(issue, at)] = table.display_rows(page_columns=True)
+    assert (issue.text, issue.detail, issue.css) == ("Too short", "requested_hours", "wrap")
+    assert at.text == "2026-03-01 22:04:11"
+    assert len(table.display_rows()[0]) == 4  # reports and CSV keep every column
+    buffer = io.StringIO()
+    table.write_csv(buffer)
+    assert "2026-03-01T22:04:11Z" in buffer.getvalue()
+
+
+def test_compare_metrics_show_rates_as_percentages_and_dashes_without_blocks(
+    schedule, store_schedule
+):
+    other = store_schedule(BLOCKS[:2], DARK, name="charts")
+    table = tables.compare_metrics_table(compare(other, schedule))
+    rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.display_rows()}
+    assert rows["Scheduling rate"] == ["50.0 %", "60.0 %", "10.0 pp"]
+    assert rows["Blocks"] == ["2", "5", "3"]
+    empty = store_schedule([], name="charts")
+    table = tables.compare_metrics_table(compare(empty, schedule))
+    rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.display_rows()}
+    assert rows["Scheduling rate"] == ["—", "60.0 %", "—"]
+    assert rows["Priority capture ratio"][0] == "—"
+    assert table.rows[2][:2] == ("Scheduling rate", None)  # an empty cell in the CSV
+
+
+def test_rate_labels_give_way_to_the_hover_when_crowded(schedule):
+    data = trends(schedule, TrendsFilters(bins=4))
+    few = figure_dict(charts.rate_by_priority_figure(data))["data"][0]
+    assert few["text"] == [f"n={b.count:,}" for b in data.by_priority]
+    crowded = [RateBin(f"bin {i}", i, i, i + 1, 12_345, 1_000, 0.081) for i in range(10)]
+    bars = figure_dict(charts.rate_by_bins_figure(crowded, "requested_hours", data))["data"][0]
+    assert "text" not in bars and bars["textposition"] == "none"
+    assert "n = %{customdata[1]:,} blocks" in bars["hovertemplate"]
+
+
+def test_heatmap_cells_with_few_blocks_are_grey_and_counted(schedule):
+    data = trends(schedule, TrendsFilters(bins=2))
+    rate, grey = figure_dict(charts.rate_heatmap_figure(data))["data"]
+    count = np.asarray(data.heatmap.count)
+    few = (count > 0) & (count < charts.FEW_BLOCKS)
+    assert few.any()
+    assert [[z is not None for z in row] for row in grey["z"]] == few.tolist()
+    labels = np.where(few, count.astype(str), "")
+    assert grey["text"] == labels.tolist()
+    assert rate["texttemplate"] == "%{text}" and rate["customdata"] == count.tolist()
+
+
+def test_single_values_and_empty_groups(store_schedule):
+    flat = store_schedule([dict(source_id=str(i), priority=5.0) for i in range(4)], name="flat")
+    data = distributions(flat, BlockFilters())
+    histogram = figure_dict(charts.histogram_figure(data.histograms["priority"], "priority", data))
+    assert [trace["name"] for trace in histogram["data"]] == ["Unscheduled"]
+    assert histogram["layout"]["showlegend"] is True
+    assert "same value, 5" in histogram["layout"]["annotations"][0]["text"]
+    violin = figure_dict(charts.priority_violin_figure(data))
+    assert [trace["name"] for trace in violin["data"]] == ["Unscheduled"]
+    assert violin["data"][0]["points"] == "all"
+    assert violin["layout"]["annotations"][0]["text"] == "All unscheduled blocks have priority 5."

@@ -267,7 +267,8 @@ def chart_arrays(figure: dict, chart: str) -> dict[str, list]:
         return {
             "Month|From day": sorted(
                 (month, base)
-                for trace in data[:-1]
+                for trace in data
+                if trace["type"] == "bar"  # not the legend swatch nor the colour bar
                 for month, base in zip(trace["y"], trace["base"], strict=True)
             )
         }
@@ -446,3 +447,17 @@ def test_plotly_js_is_served_from_the_installed_package(client):
     found = finders.find("plotly/plotly.min.js")
     assert found and found.endswith("package_data/plotly.min.js")
     assert finders.find("plotly/widgetbundle.js") is None
+
+
+@pytest.mark.parametrize("name", ["analytics:overview", "analytics:sky-map", "analytics:timeline"])
+def test_missing_ranges_show_a_single_dash(reader, schedules, name):
+    content = reader.get(page_url(name, schedules["empty"])).content.decode()
+    assert "— – —" not in content and "— → —" not in content and "—<span class" not in content
+
+
+def test_timeline_offers_the_schedule_months(reader, normal):
+    content = reader.get(page_url("analytics:timeline", normal), {"month": "2023-03"}).content
+    select = content.decode().split('<select name="month"')[1].split("</select>")[0]
+    data = timeline(normal, TimelineFilters())
+    assert re.findall(r'<option value="([\d-]*)"', select) == ["", *data.months]
+    assert '<option value="2023-03" selected>' in select
