@@ -267,6 +267,7 @@ def statistics_table(data: DistributionsData) -> Table:
             row("Priority", data.priority_stats),
             row(VARIABLE_TITLES["total_visibility_hours"], data.visibility_stats),
             row(VARIABLE_TITLES["requested_hours"], data.requested_stats),
+            row(VARIABLE_TITLES["elevation_range_deg"], data.elevation_range_stats),
         ],
     )
 

@@ -28,6 +28,7 @@ class DistributionsData:
     priority_stats: Stats
     visibility_stats: Stats
     requested_stats: Stats
+    elevation_range_stats: Stats
     priority_scheduled: list[float]
     priority_unscheduled: list[float]
 
@@ -49,6 +50,7 @@ def distributions(schedule: Schedule, filters: BlockFilters) -> DistributionsDat
         priority_stats=describe(shown.priority),
         visibility_stats=describe(shown.total_visibility_hours),
         requested_stats=describe(shown.requested_hours),
+        elevation_range_stats=describe(shown.elevation_range_deg),
         priority_scheduled=shown.priority[scheduled].tolist(),
         priority_unscheduled=shown.priority[~scheduled].tolist(),
     )

@@ -85,6 +85,7 @@ def test_distributions_statistics(schedule):
                                                  + (10 - 16 / 3) ** 2) / 3))  # fmt: skip
     assert data.visibility_stats.sum == pytest.approx(30.0)
     assert data.requested_stats.median == pytest.approx(1.5)
+    assert (data.elevation_range_stats.min, data.elevation_range_stats.max) == (55.0, 55.0)
     histogram = data.histograms["priority"]
     assert histogram.scheduled.sum() == 2 and histogram.unscheduled.sum() == 1
     assert histogram.edges[0] == 2.0 and histogram.edges[-1] == 10.0
