@@ -17,7 +17,7 @@ from schedules.models import Schedule
 from schedules.selectors import load_visibility
 
 DEFAULT_BIN_COUNT = 50
-MAX_BINS = 20_000
+MAX_BINS = 50_000  # 15-minute bins over a year (35,136) fit
 
 
 @dataclass(frozen=True)
