@@ -43,4 +43,7 @@ def empty_cache():
     """Each test starts with an empty report cache (ids repeat across rolled-back tests)."""
     from django.core.cache import cache
 
+    from analytics.frame_cache import clear_local_cache
+
     cache.clear()
+    clear_local_cache()

@@ -111,3 +111,17 @@ def test_refresh_reproduces_the_stored_analytics_exactly(store_schedule):
     assert_frames_equal(stored_block_frame(schedule), frame)
     assert schedule_summary(schedule) == summary
     assert stored_findings(schedule) == findings
+
+
+@pytest.mark.django_db
+def test_cached_frames_are_shared_read_only_and_replaced_by_a_refresh(store_schedule, settings):
+    from analytics.block_frame import load_block_frame
+
+    settings.DATA_SOURCE = "etl"
+    schedule = store_schedule([dict(priority=1.0), dict(priority=2.0)], name="cached")
+    first = load_block_frame(schedule)
+    assert load_block_frame(schedule) is first
+    with pytest.raises(ValueError, match="read-only"):
+        first.priority[0] = 9.0
+    refresh_analytics(schedule)
+    assert load_block_frame(schedule) is not first
