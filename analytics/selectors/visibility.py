@@ -118,9 +118,32 @@ def _overlapped_bins(periods: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray
     """First and last bin each period overlaps strictly; ``first > last`` means none."""
     lower, upper = edges[:-1], edges[1:]
     # first bin whose end is after the period start; last bin whose start is before its stop
-    first = np.searchsorted(upper, periods[:, 0], side="right")
-    last = np.searchsorted(lower, periods[:, 1], side="left") - 1
+    first = _bin_search(upper, np.ascontiguousarray(periods[:, 0]), strictly_after=True)
+    last = _bin_search(lower, np.ascontiguousarray(periods[:, 1]), strictly_after=False) - 1
     return first, last
+
+
+def _bin_search(bounds: np.ndarray, values: np.ndarray, *, strictly_after: bool) -> np.ndarray:
+    """``np.searchsorted(bounds, values, side="right" if strictly_after else "left")`` for
+    nearly even ``bounds``: an arithmetic guess, then exact comparisons fix the guess where
+    rounding put it one bound off. Several times faster than a binary search per value."""
+    count = len(bounds)
+    if count < 2:
+        return np.searchsorted(bounds, values, side="right" if strictly_after else "left")
+    width = (bounds[-1] - bounds[0]) / (count - 1)
+    guess = np.floor((values - bounds[0]) / width).astype(np.int64) + 1
+    np.clip(guess, 0, count, out=guess)
+    below = np.greater_equal if strictly_after else np.greater
+    # Move right while bounds[guess] still counts as below the value, left while bounds[guess-1]
+    # does not; the even spacing keeps each correction to a step or two.
+    for _ in range(8):
+        at = np.minimum(guess, count - 1)
+        right = (guess < count) & below(values, bounds[at])
+        left = (guess > 0) & ~below(values, bounds[np.maximum(guess - 1, 0)])
+        if not (right.any() or left.any()):
+            return guess
+        guess += right.astype(np.int64) - left
+    return np.searchsorted(bounds, values, side="right" if strictly_after else "left")
 
 
 def _count_blocks_per_bin(
@@ -145,10 +168,8 @@ def _count_blocks_per_bin(
     first = np.maximum(first, previous + 1)
     counted = first <= last
     owner, first, last = owner[counted], first[counted], last[counted]
-    result = np.zeros((4, bins), dtype=np.int64)
-    for bucket_number in range(1, 5):
-        in_bucket = bucket[owner] == bucket_number
-        delta = np.bincount(first[in_bucket], minlength=bins + 1)[: bins + 1].astype(np.int64)
-        delta -= np.bincount(last[in_bucket] + 1, minlength=bins + 1)[: bins + 1]
-        result[bucket_number - 1] = np.cumsum(delta)[:bins]
-    return result
+    # One difference array per bucket, laid end to end so two bincounts fill all four.
+    row = (bucket[owner] - 1) * (bins + 1)
+    size = 4 * (bins + 1)
+    delta = np.bincount(row + first, minlength=size) - np.bincount(row + last + 1, minlength=size)
+    return np.ascontiguousarray(np.cumsum(delta.reshape(4, bins + 1), axis=1)[:, :bins])
