@@ -121,16 +121,21 @@ def queued_job(path: Path) -> IngestJob:
     return job
 
 
-def test_a_worker_killed_during_the_load_leaves_nothing_and_the_retry_succeeds(tmp_path):
-    path = native_file(tmp_path, blocks=12000, periods=25, seed=23)
-    job = queued_job(path)
+def enqueue_and_start_worker(job: IngestJob) -> subprocess.Popen:
+    """Queue the job on the real database task backend and start a ``db_worker`` for it."""
     enqueue = manage(
         "shell",
         "-c",
         f"from schedules.tasks import run_ingest_job_task; run_ingest_job_task.enqueue({job.pk})",
     )
     assert enqueue.wait(timeout=60) == 0, enqueue.stderr.read()
-    worker = manage("db_worker", "--queue-name", "ingest", "--interval", "0.1")
+    return manage("db_worker", "--queue-name", "ingest", "--interval", "0.1")
+
+
+def test_a_worker_killed_during_the_load_leaves_nothing_and_the_retry_succeeds(tmp_path):
+    path = native_file(tmp_path, blocks=12000, periods=25, seed=23)
+    job = queued_job(path)
+    worker = enqueue_and_start_worker(job)
     try:
         wait_for(
             lambda: IngestJob.objects.get(pk=job.pk).phase == "load",
@@ -164,13 +169,7 @@ def test_a_worker_killed_during_the_load_leaves_nothing_and_the_retry_succeeds(t
 def test_a_real_worker_runs_an_uploaded_job(tmp_path):
     path = native_file(tmp_path, blocks=50, periods=4, seed=24)
     job = queued_job(path)
-    enqueue = manage(
-        "shell",
-        "-c",
-        f"from schedules.tasks import run_ingest_job_task; run_ingest_job_task.enqueue({job.pk})",
-    )
-    assert enqueue.wait(timeout=60) == 0, enqueue.stderr.read()
-    worker = manage("db_worker", "--queue-name", "ingest", "--interval", "0.1")
+    worker = enqueue_and_start_worker(job)
     try:
         wait_for(
             lambda: IngestJob.objects.get(pk=job.pk).state == IngestJob.State.SUCCEEDED,
