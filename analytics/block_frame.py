@@ -15,6 +15,7 @@ from analytics.data_source import ETL, current_data_source
 from analytics.frame_cache import cached_per_schedule
 from analytics.models import BlockAnalytics
 from analytics.transform import TransformResult, transform
+from schedules.block_schema import ANALYTICS_COLUMNS, columns_named
 from schedules.models import Schedule
 from schedules.selectors import load_schedule_data
 
@@ -23,14 +24,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass(eq=False)
 class BlockFrame:
-    """Row ``i`` of every column describes one block; rows are in block-id order."""
+    """Row ``i`` of every column describes one block; rows are in block-id order.
+
+    The columns are ``block_id`` and the analytics columns of ``schedules.block_schema``.
+    """
 
     block_id: np.ndarray
     source_block_id: np.ndarray  # object array of str
-    display_name: np.ndarray  # object array of str
     ra_deg: np.ndarray
     dec_deg: np.ndarray
     priority: np.ndarray
+    display_name: np.ndarray  # object array of str
     priority_bucket: np.ndarray
     requested_hours: np.ndarray
     min_observation_hours: np.ndarray
@@ -53,17 +57,7 @@ class BlockFrame:
         return BlockFrame(**{f.name: getattr(self, f.name)[selector] for f in fields(self)})
 
 
-COLUMNS = tuple(f.name for f in fields(BlockFrame))
-_DTYPES = {
-    "block_id": np.int64,
-    "source_block_id": object,
-    "display_name": object,
-    "priority_bucket": np.int64,
-    "visibility_period_count": np.int64,
-    "is_scheduled": bool,
-    "has_zero_visibility": bool,
-    "is_impossible": bool,
-}
+COLUMNS = columns_named(ANALYTICS_COLUMNS)
 
 
 def load_block_frame(schedule: Schedule) -> BlockFrame:
@@ -84,16 +78,19 @@ def load_block_frame(schedule: Schedule) -> BlockFrame:
 def stored_block_frame(schedule: Schedule) -> BlockFrame | None:
     """Read the ETL's BlockAnalytics rows; ``None`` when they do not cover every block."""
     rows = list(
-        BlockAnalytics.objects.filter(schedule=schedule).order_by("block_id").values_list(*COLUMNS)
+        BlockAnalytics.objects.filter(schedule=schedule)
+        .order_by("block_id")
+        .values_list("block_id", *COLUMNS)
     )
     if len(rows) != schedule.block_count:
         return None
-    columns = zip(*rows, strict=True) if rows else [()] * len(COLUMNS)
+    block_ids, *columns = zip(*rows, strict=True) if rows else [()] * (len(COLUMNS) + 1)
     return BlockFrame(
+        block_id=np.array(block_ids, dtype=np.int64),
         **{
-            name: np.array(values, dtype=_DTYPES.get(name, np.float64))
-            for name, values in zip(COLUMNS, columns, strict=True)
-        }
+            column.name: np.array(values, dtype=column.dtype)
+            for column, values in zip(ANALYTICS_COLUMNS, columns, strict=True)
+        },
     )
 
 
@@ -106,30 +103,13 @@ def computed_block_frame(schedule: Schedule) -> BlockFrame:
 def computed_block_frame_and_result(schedule: Schedule) -> tuple[BlockFrame, TransformResult]:
     data, block_ids = load_schedule_data(schedule)
     result = transform(data)
-    metrics = result.metrics
-    display_names = [
-        block_name or target_name
-        for block_name, target_name in zip(data.block_names, data.target_names, strict=True)
-    ]
     frame = BlockFrame(
         block_id=block_ids,
-        source_block_id=np.array(data.source_ids, dtype=object),
-        display_name=np.array(display_names, dtype=object),
-        ra_deg=data.ra_deg,
-        dec_deg=data.dec_deg,
-        priority=data.priority,
-        priority_bucket=metrics.priority_bucket.astype(np.int64),
-        requested_hours=metrics.requested_hours,
-        min_observation_hours=metrics.min_observation_hours,
-        total_visibility_hours=metrics.total_visibility_hours,
-        visibility_period_count=metrics.visibility_period_count.astype(np.int64),
-        max_visibility_period_hours=metrics.max_visibility_period_hours,
-        elevation_range_deg=metrics.elevation_range_deg,
-        is_scheduled=metrics.is_scheduled.astype(bool),
-        scheduled_start_mjd=metrics.scheduled_start_mjd,
-        scheduled_stop_mjd=metrics.scheduled_stop_mjd,
-        scheduled_hours=metrics.scheduled_hours,
-        has_zero_visibility=metrics.has_zero_visibility.astype(bool),
-        is_impossible=result.is_impossible.astype(bool),
+        **{
+            column.name: np.asarray(
+                getattr(result.source_of(column, data), column.attribute), dtype=column.dtype
+            )
+            for column in ANALYTICS_COLUMNS
+        },
     )
     return frame, result

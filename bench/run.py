@@ -176,7 +176,7 @@ SECOND_VERSION = """
 import numpy as np
 from schedules.models import Schedule
 from schedules.selectors import load_schedule_data
-from schedules.services import ingest_schedule_data
+from schedules.pipeline.ingest import ingest_schedule_data
 schedule = Schedule.objects.get(pk={schedule_id})
 data, _ = load_schedule_data(schedule)
 rng = np.random.default_rng(1)

@@ -6,9 +6,9 @@ from django.db import router
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from analytics.services import refresh_analytics
-from schedules.exports import export_schedule_native
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
+from schedules.pipeline.refresh import refresh_analytics
+from schedules.selectors import export_schedule_native
 
 
 @admin.action(description="Recompute analytics and validation")

@@ -10,6 +10,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 
+from schedules.block_schema import display_name
 from schedules.json_checks import JSONTypeOf
 from schedules.schedule_data import SourceFormat
 
@@ -147,7 +148,7 @@ class SchedulingBlock(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.block_name or self.target.name
+        return display_name(self.block_name, self.target.name)
 
 
 UPLOAD_NAME_LENGTH = 60  # keeps the whole path within FileField's 100 characters

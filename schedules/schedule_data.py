@@ -1,7 +1,8 @@
 """The normalised, in-memory form of a schedule: one numpy column per block field.
 
 Every input format parses into a :class:`ScheduleData`; the transform, the loader, the
-checksum and the native export all work on it, so they never care which format came in.
+checksum and the native export all work on it, so they never care which format came in. Its
+columns are the file columns of ``schedules.block_schema``.
 Missing optional values are NaN in float columns (fixed window, scheduled period).
 """
 
@@ -12,25 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-FLOAT_COLUMNS = (
-    "ra_deg",
-    "dec_deg",
-    "pm_ra_mas_per_year",
-    "pm_dec_mas_per_year",
-    "equinox",
-    "priority",
-    "requested_duration_s",
-    "min_observation_s",
-    "min_alt_deg",
-    "max_alt_deg",
-    "min_az_deg",
-    "max_az_deg",
-    "fixed_start_mjd",
-    "fixed_stop_mjd",
-    "scheduled_start_mjd",
-    "scheduled_stop_mjd",
-)
-STRING_COLUMNS = ("source_ids", "block_names", "target_names")
+from schedules.block_schema import FILE_COLUMNS
+
+# In schema order: the checksum hashes the columns in this order.
+STRING_COLUMNS = tuple(column.attribute for column in FILE_COLUMNS if column.kind == "str")
+FLOAT_COLUMNS = tuple(column.attribute for column in FILE_COLUMNS if column.kind == "float")
 
 
 class SourceFormat:

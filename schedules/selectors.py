@@ -7,31 +7,12 @@ import orjson
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
+from schedules.block_schema import FILE_COLUMNS
+from schedules.formats import export_native
 from schedules.models import IngestJob, Schedule, SchedulingBlock
 from schedules.schedule_data import Location, ScheduleData
 
-_BLOCK_COLUMNS = (
-    "id",
-    "source_block_id",
-    "block_name",
-    "target__name",
-    "target__ra_deg",
-    "target__dec_deg",
-    "target__pm_ra_mas_per_year",
-    "target__pm_dec_mas_per_year",
-    "target__equinox",
-    "priority",
-    "requested_duration_s",
-    "min_observation_s",
-    "min_alt_deg",
-    "max_alt_deg",
-    "min_az_deg",
-    "max_az_deg",
-    "fixed_start_mjd",
-    "fixed_stop_mjd",
-    "visibility_json",
-    "scheduled_json",
-)
+_STORED_COLUMNS = tuple(column for column in FILE_COLUMNS if column.stored)
 
 
 def schedule_list(*, search: str = "") -> QuerySet[Schedule]:
@@ -68,39 +49,27 @@ def load_schedule_data(schedule: Schedule) -> tuple[ScheduleData, np.ndarray]:
             visibility_json=Cast("visibility_periods", TextField()),
             scheduled_json=Cast("scheduled_period", TextField()),
         )
-        .values_list(*_BLOCK_COLUMNS)
+        .values_list(
+            "id", *(c.stored for c in _STORED_COLUMNS), "visibility_json", "scheduled_json"
+        )
     )
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_BLOCK_COLUMNS)
-    (
-        ids,
-        source_ids,
-        block_names,
-        target_names,
-        *numeric,
-        visibility_json,
-        scheduled_json,
-    ) = columns
-    numeric_arrays = [np.array(column, dtype=np.float64) for column in numeric]
-    (
-        ra,
-        dec,
-        pm_ra,
-        pm_dec,
-        equinox,
-        priority,
-        requested,
-        min_observation,
-        min_alt,
-        max_alt,
-        min_az,
-        max_az,
-        fixed_start,
-        fixed_stop,
-    ) = numeric_arrays
+    ids, *stored, visibility_json, scheduled_json = (
+        list(zip(*rows, strict=True)) if rows else [()] * (len(_STORED_COLUMNS) + 3)
+    )
+    columns = {
+        column.attribute: list(values)
+        if column.kind == "str"
+        else np.array(values, dtype=column.dtype)
+        for column, values in zip(_STORED_COLUMNS, stored, strict=True)
+    }
     offsets, periods = _ragged_periods(visibility_json)
     scheduled = [orjson.loads(text) for text in scheduled_json]
-    scheduled_start = np.array([p[0][0] if p else np.nan for p in scheduled], dtype=np.float64)
-    scheduled_stop = np.array([p[0][1] if p else np.nan for p in scheduled], dtype=np.float64)
+    columns["scheduled_start_mjd"] = np.array(
+        [p[0][0] if p else np.nan for p in scheduled], dtype=np.float64
+    )
+    columns["scheduled_stop_mjd"] = np.array(
+        [p[0][1] if p else np.nan for p in scheduled], dtype=np.float64
+    )
     location = None
     if schedule.location_lat_deg is not None and schedule.location_lon_deg is not None:
         location = Location(
@@ -109,25 +78,7 @@ def load_schedule_data(schedule: Schedule) -> tuple[ScheduleData, np.ndarray]:
     data = ScheduleData(
         source_format=schedule.source_format,
         name=schedule.name,
-        source_ids=list(source_ids),
-        block_names=list(block_names),
-        target_names=list(target_names),
-        ra_deg=ra,
-        dec_deg=dec,
-        pm_ra_mas_per_year=pm_ra,
-        pm_dec_mas_per_year=pm_dec,
-        equinox=equinox,
-        priority=priority,
-        requested_duration_s=requested,
-        min_observation_s=min_observation,
-        min_alt_deg=min_alt,
-        max_alt_deg=max_alt,
-        min_az_deg=min_az,
-        max_az_deg=max_az,
-        fixed_start_mjd=fixed_start,
-        fixed_stop_mjd=fixed_stop,
-        scheduled_start_mjd=scheduled_start,
-        scheduled_stop_mjd=scheduled_stop,
+        **columns,
         visibility_offsets=offsets,
         visibility_periods=periods,
         dark_periods=np.array(schedule.dark_periods, dtype=np.float64).reshape(-1, 2),
@@ -136,6 +87,12 @@ def load_schedule_data(schedule: Schedule) -> tuple[ScheduleData, np.ndarray]:
         location=location,
     )
     return data, np.array(ids, dtype=np.int64)
+
+
+def export_schedule_native(schedule: Schedule) -> bytes:
+    """The schedule as native-format JSON; ingesting it again yields the same checksum."""
+    data, _ = load_schedule_data(schedule)
+    return export_native(data, schedule.name)
 
 
 def load_visibility(schedule: Schedule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

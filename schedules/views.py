@@ -12,12 +12,11 @@ from django.templatetags.static import static
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schedules.exports import export_schedule_native
 from schedules.forms import UploadForm
-from schedules.jobs import create_ingest_job, fail_stale_jobs
 from schedules.models import IngestJob, Schedule
 from schedules.permissions import can_read, can_upload
-from schedules.selectors import schedule_list, visible_jobs
+from schedules.pipeline.jobs import create_ingest_job, fail_stale_jobs
+from schedules.selectors import export_schedule_native, schedule_list, visible_jobs
 
 SCHEDULES_PER_PAGE = 25
 JOB_POLL_SECONDS = 2

@@ -21,7 +21,7 @@ def store_schedule(db):
 
     Takes ``make_schedule_data`` arguments plus ``name``; returns the ``Schedule``.
     """
-    from schedules.services import ingest_schedule_data
+    from schedules.pipeline.ingest import ingest_schedule_data
     from tests.analytics.factories import make_schedule_data
 
     def store(blocks=None, dark_periods=None, *, name: str = "test schedule", **fields):

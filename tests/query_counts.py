@@ -18,7 +18,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from schedules.models import IngestJob, SchedulingBlock
-from schedules.services import ingest_schedule_data
+from schedules.pipeline.ingest import ingest_schedule_data
 from tests.analytics.factories import BASE_MJD, make_schedule_data
 
 LISTED_QUERIES = 30  # enough to show a repeated query; a per-row one repeats by the hundred

@@ -109,7 +109,7 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     # plotly.js straight from the installed plotly package, as static/plotly/plotly.min.js
-    "analytics.plotly_static.PlotlyJsFinder",
+    "tsi_site.web.plotly_static.PlotlyJsFinder",
 ]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
@@ -162,7 +162,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["schedules.api.access.ScheduleAccess"],
+    "DEFAULT_PERMISSION_CLASSES": ["tsi_site.api.access.ScheduleAccess"],
     "DEFAULT_RENDERER_CLASSES": ["tsi_site.api.rendering.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "tsi_site.api.rendering.ORJSONParser",

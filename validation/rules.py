@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analytics.intervals import (
+from schedules.block_metrics import BlockMetrics
+from schedules.intervals import (
     HOURS_PER_DAY,
     contained_in_own_periods,
     contained_in_periods,
@@ -27,10 +27,7 @@ from analytics.intervals import (
     overlap_counts,
     overlap_durations,
 )
-
-if TYPE_CHECKING:
-    from analytics.transform import BlockMetrics
-    from schedules.schedule_data import ScheduleData
+from schedules.schedule_data import ScheduleData
 
 NO_VISIBILITY_HOURS = 0.001
 VISIBILITY_TOLERANCE_HOURS = 1e-6
@@ -214,7 +211,7 @@ def evaluate_rules(data: ScheduleData, metrics: BlockMetrics) -> Findings:
 
 
 Text = str | Callable[[int], str]
-COLUMNS = (
+FINDING_COLUMNS = (
     "rule",
     "status",
     "criticality",
@@ -263,7 +260,7 @@ class _FindingsBuilder:
         for _, blocks, _ in self._fired:
             flagged[blocks] = True
         clean = np.flatnonzero(~flagged).tolist()
-        valid_texts = dict.fromkeys(COLUMNS, "") | {
+        valid_texts = dict.fromkeys(FINDING_COLUMNS, "") | {
             "rule": VALID,
             "status": VALID,
             "message": NO_ISSUES_MESSAGE,
@@ -281,7 +278,7 @@ class _FindingsBuilder:
                 name: np.array(
                     [text for _, _, columns in parts for text in columns[name]], dtype=object
                 )[order].tolist()
-                for name in COLUMNS
+                for name in FINDING_COLUMNS
             },
         )
 

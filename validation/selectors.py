@@ -9,9 +9,10 @@ from django.db.models import Count
 
 from analytics.block_frame import computed_block_frame_and_result
 from analytics.data_source import ETL, current_data_source
+from schedules.block_schema import display_name
 from schedules.models import Schedule
 from validation.models import Criticality, Status, ValidationResult
-from validation.rules import RULES
+from validation.rules import FINDING_COLUMNS, RULES
 
 CRITICALITY_ORDER = {level: rank for rank, level in enumerate(Criticality.values)}
 STATUS_ORDER = {status: rank for rank, status in enumerate(("impossible", "error", "warning"))}
@@ -190,17 +191,10 @@ def _stored_issues(schedule: Schedule) -> list[ValidationIssue]:
             "block__source_block_id",
             "block__block_name",
             "block__target__name",
-            "rule",
-            "status",
-            "criticality",
-            "category",
-            "field",
-            "current_value",
-            "expected_value",
-            "message",
+            *FINDING_COLUMNS,
         )
     )
-    return [_issue(row[0], row[1] or row[2], *row[3:]) for row in rows]
+    return [_issue(row[0], display_name(row[1], row[2]), *row[3:]) for row in rows]
 
 
 def _computed_rows(schedule: Schedule) -> list[tuple[int, ValidationIssue]]:
@@ -214,14 +208,7 @@ def _computed_rows(schedule: Schedule) -> list[tuple[int, ValidationIssue]]:
         ids,
         source_ids,
         names,
-        findings.rule,
-        findings.status,
-        findings.criticality,
-        findings.category,
-        findings.field,
-        findings.current_value,
-        findings.expected_value,
-        findings.message,
+        *(getattr(findings, name) for name in FINDING_COLUMNS),
         strict=True,
     )
     return [(block_id, _issue(*values)) for block_id, *values in columns]

@@ -26,8 +26,8 @@ from analytics.selectors import (
     visibility_histogram,
 )
 from analytics.selectors.visibility import TooManyBinsError
-from schedules.api.access import ScheduleAccess, schedule_or_404
 from schedules.models import Schedule
+from tsi_site.api.access import ScheduleAccess, schedule_or_404
 from tsi_site.api.errors import form_errors
 from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters

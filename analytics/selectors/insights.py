@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
-from analytics.intervals import find_overlapping_pairs, overlap_counts
 from analytics.models import PriorityBucket
 from analytics.selectors.filters import BlockFilters, block_mask
 from analytics.statistics import mean_or_none
 from analytics.transform import spearman_correlations
+from schedules.intervals import find_overlapping_pairs, overlap_counts
 from schedules.models import Schedule
 
 CORRELATION_VARIABLES = (

@@ -11,37 +11,18 @@ from itertools import batched
 import orjson
 from django.db.models import QuerySet
 
+from schedules.block_schema import ANALYTICS_COLUMNS, FILE_COLUMNS, Origin
+
 CHUNK_ROWS = 2000
-# Output column → ORM path; the block's own fields, then its analytics.
+# Output column → ORM path: every stored file column of the block schema, then its analytics.
 EXPORT_COLUMNS = {
     "block_id": "id",
-    "source_block_id": "source_block_id",
-    "block_name": "block_name",
-    "target_name": "target__name",
-    "ra_deg": "target__ra_deg",
-    "dec_deg": "target__dec_deg",
-    "priority": "priority",
-    "requested_duration_s": "requested_duration_s",
-    "min_observation_s": "min_observation_s",
-    "min_alt_deg": "min_alt_deg",
-    "max_alt_deg": "max_alt_deg",
-    "min_az_deg": "min_az_deg",
-    "max_az_deg": "max_az_deg",
-    "fixed_start_mjd": "fixed_start_mjd",
-    "fixed_stop_mjd": "fixed_stop_mjd",
-    "priority_bucket": "analytics__priority_bucket",
-    "requested_hours": "analytics__requested_hours",
-    "min_observation_hours": "analytics__min_observation_hours",
-    "total_visibility_hours": "analytics__total_visibility_hours",
-    "visibility_period_count": "analytics__visibility_period_count",
-    "max_visibility_period_hours": "analytics__max_visibility_period_hours",
-    "elevation_range_deg": "analytics__elevation_range_deg",
-    "is_scheduled": "analytics__is_scheduled",
-    "scheduled_start_mjd": "analytics__scheduled_start_mjd",
-    "scheduled_stop_mjd": "analytics__scheduled_stop_mjd",
-    "scheduled_hours": "analytics__scheduled_hours",
-    "has_zero_visibility": "analytics__has_zero_visibility",
-    "is_impossible": "analytics__is_impossible",
+    **{column.name: column.stored for column in FILE_COLUMNS if column.stored},
+    **{
+        column.name: f"analytics__{column.name}"
+        for column in ANALYTICS_COLUMNS
+        if column.origin != Origin.FILE
+    },
 }
 MEDIA_TYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from analytics.models import BlockAnalytics
 from analytics.selectors import schedule_summary
 from analytics.transform import SummaryValues
+from schedules.block_schema import ANALYTICS_COLUMNS, BLOCK_OWN_COLUMNS, TARGET_COLUMNS, Origin
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
 from tsi_site.api.exceptions import PayloadTooLarge
 from tsi_site.api.rendering import jsonable
@@ -176,34 +177,13 @@ class ScheduleDetailSerializer(ScheduleSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
-        fields = [
-            "name",
-            "ra_deg",
-            "dec_deg",
-            "pm_ra_mas_per_year",
-            "pm_dec_mas_per_year",
-            "equinox",
-        ]
+        fields = [column.stored.removeprefix("target__") for column in TARGET_COLUMNS]
 
 
 class BlockAnalyticsSerializer(serializers.ModelSerializer):
     class Meta:
         model = BlockAnalytics
-        fields = [
-            "priority_bucket",
-            "requested_hours",
-            "min_observation_hours",
-            "total_visibility_hours",
-            "visibility_period_count",
-            "max_visibility_period_hours",
-            "elevation_range_deg",
-            "is_scheduled",
-            "scheduled_start_mjd",
-            "scheduled_stop_mjd",
-            "scheduled_hours",
-            "has_zero_visibility",
-            "is_impossible",
-        ]
+        fields = [column.name for column in ANALYTICS_COLUMNS if column.origin != Origin.FILE]
 
 
 class BlockSerializer(serializers.ModelSerializer):
@@ -217,18 +197,8 @@ class BlockSerializer(serializers.ModelSerializer):
         model = SchedulingBlock
         fields = [
             "id",
-            "source_block_id",
-            "block_name",
+            *(column.stored for column in BLOCK_OWN_COLUMNS),
             "target",
-            "priority",
-            "requested_duration_s",
-            "min_observation_s",
-            "min_alt_deg",
-            "max_alt_deg",
-            "min_az_deg",
-            "max_az_deg",
-            "fixed_start_mjd",
-            "fixed_stop_mjd",
             "scheduled_period",
             "analytics",
         ]

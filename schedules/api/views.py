@@ -18,7 +18,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from schedules.api.access import ScheduleAccess, schedule_or_404
 from schedules.api.exports import CHUNK_WRITERS, MEDIA_TYPES, export_rows
 from schedules.api.serializers import (
     BlockDetailSerializer,
@@ -30,11 +29,11 @@ from schedules.api.serializers import (
     ScheduleSerializer,
     ScheduleUploadSerializer,
 )
-from schedules.exports import export_schedule_native
 from schedules.filtersets import BlockFilterSet
-from schedules.jobs import create_ingest_job, fail_stale_jobs
 from schedules.models import IngestJob, Schedule, SchedulingBlock
-from schedules.selectors import schedule_list, visible_jobs
+from schedules.pipeline.jobs import create_ingest_job, fail_stale_jobs
+from schedules.selectors import export_schedule_native, schedule_list, visible_jobs
+from tsi_site.api.access import ScheduleAccess, schedule_or_404
 from tsi_site.api.schema import READ_ERRORS, error_responses
 
 UPLOAD_FILES = ("schedule", "visibility", "dark_periods")

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from analytics.models import ScheduleSummary
 from analytics.selectors import schedule_summary
 from schedules.models import Schedule
-from schedules.services import ingest_schedule_data
+from schedules.pipeline.ingest import ingest_schedule_data
 from schedules.synthetic import generate_schedule_data
 
 pytestmark = pytest.mark.django_db

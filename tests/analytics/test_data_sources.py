@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from analytics.block_frame import BlockFrame, computed_block_frame, stored_block_frame
 from analytics.models import BlockAnalytics, ScheduleSummary
 from analytics.selectors import BlockFilters, TrendsFilters, insights, schedule_summary, trends
-from analytics.services import refresh_analytics
+from schedules.pipeline.refresh import refresh_analytics
 from validation.models import ValidationResult
 from validation.selectors import ValidationFilters, validation_report
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from schedules.models import Schedule
-from schedules.services import ingest_schedule_data
+from schedules.pipeline.ingest import ingest_schedule_data
 from schedules.synthetic import generate_schedule_data
 from tests.e2e.conftest import (
     FAVICON,

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from analytics.models import BlockAnalytics
 from schedules.formats import write_schedule
-from schedules.jobs import fail_stale_jobs, run_ingest_job
 from schedules.models import IngestJob, Schedule, SchedulingBlock
+from schedules.pipeline.jobs import fail_stale_jobs, run_ingest_job
 from schedules.synthetic import generate_schedule_data
 from tests.conftest import REPO_DIR
 
@@ -126,7 +126,8 @@ def enqueue_and_start_worker(job: IngestJob) -> subprocess.Popen:
     enqueue = manage(
         "shell",
         "-c",
-        f"from schedules.tasks import run_ingest_job_task; run_ingest_job_task.enqueue({job.pk})",
+        "from schedules.pipeline.jobs import run_ingest_job_task; "
+        f"run_ingest_job_task.enqueue({job.pk})",
     )
     assert enqueue.wait(timeout=60) == 0, enqueue.stderr.read()
     return manage("db_worker", "--queue-name", "ingest", "--interval", "0.1")

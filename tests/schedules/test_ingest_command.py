@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from analytics.models import BlockAnalytics
-from schedules.exports import export_schedule_native
 from schedules.models import Schedule, SchedulingBlock, Target
+from schedules.selectors import export_schedule_native
 from validation.models import ValidationResult
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import pytest
 
 from analytics.models import BlockAnalytics, ScheduleSummary
-from schedules import bulk_writes
 from schedules.models import Schedule, SchedulingBlock, Target
+from schedules.pipeline import bulk_writes
+from schedules.pipeline.ingest import ingest_schedule_data
 from schedules.selectors import load_schedule_data
-from schedules.services import ingest_schedule_data
 from tests.analytics.factories import make_schedule_data
 from validation.models import ValidationResult
 
@@ -114,7 +114,7 @@ def test_a_failure_during_the_load_leaves_no_trace(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("schedules.services.store_findings", broken)
+    monkeypatch.setattr("schedules.pipeline.load.store_findings", broken)
     counts = row_counts()
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_schedule_data(two_blocks(), name="broken")

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from schedules.jobs import STALE_AFTER, fail_stale_jobs
 from schedules.models import IngestJob
+from schedules.pipeline.jobs import STALE_AFTER, fail_stale_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +64,13 @@ def test_uploaders_follow_only_their_own_jobs(client, django_user_model):
 
 
 def test_an_internal_error_fails_the_job_without_exposing_details(monkeypatch):
-    from schedules.jobs import run_ingest_job
+    from schedules.pipeline.jobs import run_ingest_job
 
     def broken(*args, **kwargs):
         raise RuntimeError("password=hunter2 at /srv/secret/path")
 
-    monkeypatch.setattr("schedules.jobs.ingest_schedule", broken)
-    monkeypatch.setattr("schedules.jobs._input_file", lambda field: None)
+    monkeypatch.setattr("schedules.pipeline.jobs.ingest_schedule", broken)
+    monkeypatch.setattr("schedules.pipeline.jobs._input_file", lambda field: None)
     job = IngestJob.objects.create(schedule_file="uploads/x.json")
     assert run_ingest_job(job.pk) is None
     job.refresh_from_db()

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from analytics.transform import compute_block_metrics
+from schedules.block_metrics import compute_block_metrics
 from tests.analytics.factories import BASE_MJD, make_schedule_data
 from validation import rules
 from validation.models import Criticality, Status, ValidationResult

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from analytics.models import ScheduleSummary
-from analytics.services import refresh_analytics
 from schedules.models import Schedule
+from schedules.pipeline.refresh import refresh_analytics
 
 
 class Command(BaseCommand):

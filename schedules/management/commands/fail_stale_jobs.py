@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from schedules.jobs import fail_stale_jobs
+from schedules.pipeline.jobs import fail_stale_jobs
 
 
 class Command(BaseCommand):

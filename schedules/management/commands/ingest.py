@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from schedules.formats import InputFile, ScheduleInputError
-from schedules.services import IngestOutcome, ingest_schedule
+from schedules.pipeline.ingest import IngestOutcome, ingest_schedule
 
 EXIT_BAD_INPUT = 2
 

@@ -1,4 +1,4 @@
-"""Writes for schedules: the ingest pipeline (extract → transform → load) and deletion.
+"""The ingest pipeline: extract (read the files) → transform → load, for one schedule.
 
 The whole load runs in one ``transaction.atomic()``: a failure anywhere leaves no trace, and a
 reader sees either nothing of a schedule or all of it (blocks, analytics, validation).
@@ -14,18 +14,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import numpy as np
-import orjson
 from django.db import connection, transaction
 from django.db.models import Max
 
-from analytics.services import store_analytics
 from analytics.transform import TransformResult, transform
-from schedules.bulk_writes import finite_or_none, insert_rows, reserve_ids
 from schedules.formats import InputFile, read_schedule
-from schedules.models import Schedule, SchedulingBlock, Target
+from schedules.models import Schedule
+from schedules.pipeline.load import store_schedule_content
 from schedules.schedule_data import ScheduleData
-from validation.services import store_findings
 
 logger = logging.getLogger(__name__)
 
@@ -33,25 +29,6 @@ ProgressCallback = Callable[[str, float], None]
 """Called with a phase name and the overall fraction done (0–1)."""
 
 PHASE_WEIGHTS = {"read": 0.35, "transform": 0.15, "load": 0.5}
-
-BLOCK_FIELDS = (
-    "id",
-    "schedule_id",
-    "source_block_id",
-    "block_name",
-    "target_id",
-    "priority",
-    "requested_duration_s",
-    "min_observation_s",
-    "min_alt_deg",
-    "max_alt_deg",
-    "min_az_deg",
-    "max_az_deg",
-    "fixed_start_mjd",
-    "fixed_stop_mjd",
-    "visibility_periods",
-    "scheduled_period",
-)
 
 
 @dataclass(frozen=True)
@@ -183,28 +160,6 @@ def _existing(schedule: Schedule, checksum: str, timer: PhaseTimer) -> IngestOut
     )
 
 
-def store_schedule_content(
-    schedule: Schedule,
-    data: ScheduleData,
-    result: TransformResult,
-    progress: Callable[[float], None] | None = None,
-) -> np.ndarray:
-    """Write targets, blocks, analytics and findings of a new schedule; returns the block ids."""
-    step = progress or (lambda fraction: None)
-    target_ids = upsert_targets(data)
-    step(0.15)
-    block_ids = reserve_ids(SchedulingBlock, data.block_count)
-    insert_rows(
-        SchedulingBlock, BLOCK_FIELDS, _block_rows(schedule.pk, data, target_ids, block_ids)
-    )
-    step(0.6)
-    store_analytics(schedule, data, block_ids, result)
-    step(0.8)
-    store_findings(schedule, block_ids, result.findings)
-    step(1.0)
-    return block_ids
-
-
 def _lock_for_ingest(checksum: str, name: str) -> None:
     """Serialise concurrent ingests of the same content or the same name (PostgreSQL)."""
     if connection.vendor != "postgresql":
@@ -235,85 +190,3 @@ def _create_schedule(
         dark_periods=data.dark_periods.tolist(),
         possible_periods=result.possible_periods.tolist(),
     )
-
-
-def upsert_targets(data: ScheduleData) -> np.ndarray:
-    """Find or create every distinct target of the schedule; returns a target id per block."""
-    keys = list(
-        zip(
-            data.target_names,
-            data.ra_deg.tolist(),
-            data.dec_deg.tolist(),
-            data.pm_ra_mas_per_year.tolist(),
-            data.pm_dec_mas_per_year.tolist(),
-            data.equinox.tolist(),
-            strict=True,
-        )
-    )
-    distinct = list(dict.fromkeys(keys))
-    targets = Target.objects.bulk_create(
-        [
-            Target(
-                name=key[0],
-                ra_deg=key[1],
-                dec_deg=key[2],
-                pm_ra_mas_per_year=key[3],
-                pm_dec_mas_per_year=key[4],
-                equinox=key[5],
-            )
-            for key in distinct
-        ],
-        update_conflicts=True,
-        unique_fields=[
-            "name",
-            "ra_deg",
-            "dec_deg",
-            "pm_ra_mas_per_year",
-            "pm_dec_mas_per_year",
-            "equinox",
-        ],
-        update_fields=["name"],
-        batch_size=2000,
-    )
-    id_of = {key: target.pk for key, target in zip(distinct, targets, strict=True)}
-    return np.fromiter((id_of[key] for key in keys), dtype=np.int64, count=len(keys))
-
-
-def _block_rows(schedule_id: int, data: ScheduleData, target_ids, block_ids):
-    offsets = data.visibility_offsets.tolist()
-    periods = data.visibility_periods
-    scheduled = np.column_stack([data.scheduled_start_mjd, data.scheduled_stop_mjd])
-    is_scheduled = ~np.isnan(data.scheduled_start_mjd)
-    columns = zip(
-        block_ids.tolist(),
-        data.source_ids,
-        data.block_names,
-        target_ids.tolist(),
-        data.priority.tolist(),
-        data.requested_duration_s.tolist(),
-        data.min_observation_s.tolist(),
-        data.min_alt_deg.tolist(),
-        data.max_alt_deg.tolist(),
-        data.min_az_deg.tolist(),
-        data.max_az_deg.tolist(),
-        finite_or_none(data.fixed_start_mjd),
-        finite_or_none(data.fixed_stop_mjd),
-        is_scheduled.tolist(),
-        strict=True,
-    )
-    for index, (block_id, source_id, block_name, target_id, *values, has_period) in enumerate(
-        columns
-    ):
-        visibility = periods[offsets[index] : offsets[index + 1]]
-        yield (
-            block_id,
-            schedule_id,
-            source_id,
-            block_name,
-            target_id,
-            *values,
-            orjson.dumps(visibility, option=orjson.OPT_SERIALIZE_NUMPY).decode(),
-            orjson.dumps(scheduled[index : index + 1], option=orjson.OPT_SERIALIZE_NUMPY).decode()
-            if has_period
-            else "[]",
-        )

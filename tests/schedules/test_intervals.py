@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.intervals import (
+from schedules.intervals import (
     contained_in_own_periods,
     contained_in_periods,
     find_overlapping_pairs,

@@ -48,8 +48,3 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)
-
-
-def finite_or_none(values: np.ndarray) -> list[float | None]:
-    """A float column as Python values with NaN as ``None`` (SQL NULL)."""
-    return [None if value != value else value for value in values.tolist()]

@@ -13,11 +13,12 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
+from django.tasks import task
 from django.utils import timezone
 
 from schedules.formats import InputFile, ScheduleInputError
 from schedules.models import IngestJob
-from schedules.services import ingest_schedule
+from schedules.pipeline.ingest import ingest_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,6 @@ def create_ingest_job(
     user=None,
 ) -> IngestJob:
     """Store the files and queue the ingest; an identical earlier upload finishes at once."""
-    from schedules.tasks import run_ingest_job_task
-
     digest = upload_digest(schedule_file, visibility_file, dark_periods_file)
     earlier = previous_upload(digest)
     job = IngestJob(requested_name=name.strip(), created_by=user, upload_digest=digest)
@@ -137,6 +136,12 @@ def run_ingest_job(job_id: int) -> int | None:
         return None
     _finish(job, IngestJob.State.SUCCEEDED, schedule_id=outcome.schedule.pk)
     return outcome.schedule.pk
+
+
+@task(queue_name="ingest")
+def run_ingest_job_task(job_id: int) -> int | None:
+    """The task a ``db_worker`` runs for each queued upload."""
+    return run_ingest_job(job_id)
 
 
 def _finish(job: IngestJob, state: str, *, error: str = "", schedule_id: int | None = None):
