@@ -19,7 +19,8 @@ finite = st.floats(min_value=-MAX_MAGNITUDE, max_value=MAX_MAGNITUDE)
 non_negative = st.floats(min_value=0.0, max_value=MAX_MAGNITUDE)
 mjd = st.floats(min_value=MJD_MIN, max_value=MJD_MAX)
 period = st.tuples(mjd, mjd).filter(lambda pair: pair[0] != pair[1]).map(sorted)
-text = partial(st.text, st.characters(exclude_characters="\x00"))
+# Readers decode UTF-8 JSON, which cannot carry a lone surrogate.
+text = partial(st.text, st.characters(codec="utf-8", exclude_characters="\x00"))
 
 
 @st.composite
