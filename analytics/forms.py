@@ -1,80 +1,44 @@
-"""GET filter forms of the report pages. The pages and the API both parse query strings with
-these, so a URL means the same thing in a browser and in a script."""
+"""The report pages' GET forms: the block filter set plus each page's own controls. The pages
+and their API endpoints both parse query strings with these, so a URL means the same thing in a
+browser and in a script."""
 
 from __future__ import annotations
 
-from dataclasses import fields as dataclass_fields
-
 from django import forms
 
+from analytics.filtersets import INCLUDE, BlockFilterSet
 from analytics.selectors import (
-    BlockFilters,
     SkyMapFilters,
     TimelineFilters,
     TrendsFilters,
     VisibilityFilters,
 )
-from analytics.selectors.filters import STATUSES
 from analytics.selectors.visibility import DEFAULT_BIN_COUNT
 from schedules.mjd import datetime_to_mjd
+from schedules.models import Schedule
+from schedules.selectors import schedule_list
 
-EXCLUDE, INCLUDE = "exclude", "include"
 
-
-class FilterForm(forms.Form):
-    """A GET form whose missing fields take their initial value; ``filters()`` builds the
-    selector's filter dataclass from the cleaned data."""
-
-    filters_class: type = BlockFilters
-    impossible_default = EXCLUDE
-
-    status = forms.ChoiceField(
-        choices=[(status, status.capitalize()) for status in STATUSES],
-        required=False,
-        initial="all",
-    )
-    priority_min = forms.FloatField(required=False, label="Priority from")
-    priority_max = forms.FloatField(required=False, label="Priority to")
-    impossible = forms.ChoiceField(
-        choices=[(EXCLUDE, "Exclude impossible blocks"), (INCLUDE, "Include impossible blocks")],
-        required=False,
-        label="Impossible blocks",
+def _utc_picker() -> forms.DateTimeInput:
+    """The browser's date-time picker, for UTC date-time fields."""
+    return forms.DateTimeInput(
+        attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
     )
 
-    def __init__(self, data=None, **kwargs) -> None:
-        super().__init__(data if data is not None else {}, **kwargs)
-        self.fields["impossible"].initial = self.impossible_default
 
-    def clean(self):
-        cleaned = super().clean()
-        for name, field in self.fields.items():
-            if cleaned.get(name) in (None, "") and field.initial is not None:
-                cleaned[name] = field.initial
-        low, high = cleaned.get("priority_min"), cleaned.get("priority_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("priority_max", "Must not be below the lower bound.")
-        return cleaned
-
-    def filter_values(self) -> dict:
-        """Cleaned values mapped onto the filter dataclass's fields."""
-        data = dict(self.cleaned_data)
-        data["exclude_impossible"] = data.pop("impossible", self.impossible_default) == EXCLUDE
-        names = {field.name for field in dataclass_fields(self.filters_class)}
-        return {name: value for name, value in data.items() if name in names and value is not None}
-
-    def filters(self):
-        return self.filters_class(**self.filter_values())
+class BlockFiltersForm(BlockFilterSet):
+    """Pages that take only the block filters (distributions, insights)."""
 
 
-class BlockFiltersForm(FilterForm):
-    pass
-
-
-class SkyMapForm(FilterForm):
+class SkyMapForm(BlockFilterSet):
     filters_class = SkyMapFilters
 
-    scheduled_from = forms.DateTimeField(required=False, label="Scheduled from (UTC)")
-    scheduled_to = forms.DateTimeField(required=False, label="Scheduled to (UTC)")
+    scheduled_from = forms.DateTimeField(
+        required=False, label="Scheduled from (UTC)", widget=_utc_picker()
+    )
+    scheduled_to = forms.DateTimeField(
+        required=False, label="Scheduled to (UTC)", widget=_utc_picker()
+    )
     color_by = forms.ChoiceField(
         choices=[("bucket", "Priority bucket"), ("status", "Scheduling status")],
         required=False,
@@ -100,13 +64,10 @@ class SkyMapForm(FilterForm):
         return values
 
 
-class VisibilityForm(FilterForm):
+class VisibilityForm(BlockFilterSet):
     filters_class = VisibilityFilters
     impossible_default = INCLUDE
 
-    block_ids = forms.CharField(
-        required=False, label="Block ids", help_text="Comma-separated source block ids"
-    )
     bin_mode = forms.ChoiceField(
         choices=[("count", "Number of bins"), ("duration", "Bin duration")],
         required=False,
@@ -119,8 +80,6 @@ class VisibilityForm(FilterForm):
 
     def filter_values(self) -> dict:
         values = super().filter_values()
-        text = self.cleaned_data.get("block_ids") or ""
-        values["source_block_ids"] = tuple(part.strip() for part in text.split(",") if part.strip())
         values["bin_count"] = self.cleaned_data.get("bins") or DEFAULT_BIN_COUNT
         if self.cleaned_data.get("bin_mode") == "duration":
             values["bin_minutes"] = self.cleaned_data.get("bin_minutes") or 60.0
@@ -129,16 +88,33 @@ class VisibilityForm(FilterForm):
         return values
 
 
-class TimelineForm(FilterForm):
+class TimelineForm(BlockFilterSet):
+    """The timeline lists scheduled blocks only, so its status control is hidden."""
+
     filters_class = TimelineFilters
 
-    search = forms.CharField(required=False, max_length=200, label="Search id or name")
     month = forms.RegexField(
-        regex=r"^\d{4}-\d{2}$", required=False, help_text="YYYY-MM", label="Month"
+        regex=r"^\d{4}-\d{2}$",
+        required=False,
+        help_text="YYYY-MM",
+        label="Month",
+        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM"}),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget = forms.HiddenInput()
 
-class TrendsForm(FilterForm):
+    def offer_months(self, months: list[str]) -> None:
+        """Offer the schedule's months as a list instead of a free-text YYYY-MM field."""
+        chosen = self.cleaned_data.get("month") or ""
+        listed = sorted({*months, chosen} - {""})
+        field = self.fields["month"]
+        field.widget = forms.Select(choices=[("", "All months"), *((m, m) for m in listed)])
+        field.help_text = self["month"].help_text = ""  # the bound field keeps its own copy
+
+
+class TrendsForm(BlockFilterSet):
     filters_class = TrendsFilters
 
     visibility_min_hours = forms.FloatField(required=False, label="Visibility from (h)")
@@ -158,3 +134,20 @@ class TrendsForm(FilterForm):
         values = super().filter_values()
         values["balanced"] = self.cleaned_data.get("weighting", "balanced") == "balanced"
         return values
+
+
+class CompareForm(forms.Form):
+    """The other schedule of a comparison; the previous version of the name by default."""
+
+    other = forms.ModelChoiceField(
+        queryset=Schedule.objects.none(),
+        required=False,
+        label="Compare with",
+        empty_label="Choose a schedule…",
+    )
+
+    def __init__(self, data, *, schedule: Schedule, initial_other: Schedule | None) -> None:
+        super().__init__(data or None, initial={"other": initial_other})
+        field = self.fields["other"]
+        field.queryset = schedule_list().exclude(pk=schedule.pk)
+        field.label_from_instance = lambda other: f"{other} (#{other.pk})"

@@ -1,27 +1,32 @@
 from django.urls import path
 
-from analytics import views
+from analytics.pages.compare import ComparePage
+from analytics.pages.distributions import DistributionsPage
+from analytics.pages.insights import InsightsPage, InsightsReport
+from analytics.pages.overview import OverviewPage
+from analytics.pages.sky_map import SkyMapPage
+from analytics.pages.timeline import TimelinePage
+from analytics.pages.trends import TrendsPage
+from analytics.pages.visibility import VisibilityPage
 
 app_name = "analytics"
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("sky-map/", views.sky_map_view, name="sky-map"),
-    path("distributions/", views.distributions_view, name="distributions"),
-    path("visibility/", views.visibility_view, name="visibility"),
-    path("timeline/", views.timeline_view, name="timeline"),
-    path("insights/", views.insights_view, name="insights"),
+    path("", OverviewPage.as_view(), name="overview"),
+    path("sky-map/", SkyMapPage.as_view(), name="sky-map"),
+    path("distributions/", DistributionsPage.as_view(), name="distributions"),
+    path("visibility/", VisibilityPage.as_view(), name="visibility"),
+    path("timeline/", TimelinePage.as_view(), name="timeline"),
+    path("insights/", InsightsPage.as_view(), name="insights"),
     path(
         "insights/report.md",
-        views.insights_report,
-        {"extension": "md"},
+        InsightsReport.as_view(extension="md"),
         name="insights-report-md",
     ),
     path(
         "insights/report.html",
-        views.insights_report,
-        {"extension": "html"},
+        InsightsReport.as_view(extension="html"),
         name="insights-report-html",
     ),
-    path("trends/", views.trends_view, name="trends"),
-    path("compare/", views.compare_view, name="compare"),
+    path("trends/", TrendsPage.as_view(), name="trends"),
+    path("compare/", ComparePage.as_view(), name="compare"),
 ]

@@ -3,12 +3,10 @@ no per-row queries (``list_select_related``), no full-table counts, no per-objec
 
 from django.contrib import admin, messages
 from django.db import router
-from django.http import HttpResponse
-from django.utils.text import slugify
 
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
 from schedules.pipeline.refresh import refresh_analytics
-from schedules.selectors import export_schedule_native
+from tsi_site.web.downloads import native_export_response
 
 
 @admin.action(description="Recompute analytics and validation")
@@ -25,11 +23,7 @@ def export_native_action(modeladmin, request, queryset):
     if queryset.count() != 1:
         modeladmin.message_user(request, "Select exactly one schedule to export.", messages.WARNING)
         return None
-    schedule = queryset.get()
-    response = HttpResponse(export_schedule_native(schedule), content_type="application/json")
-    filename = f"{slugify(schedule.name) or 'schedule'}-v{schedule.version}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return native_export_response(queryset.get())
 
 
 class SummaryCountsMixin:

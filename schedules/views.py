@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schedules.forms import UploadForm
 from schedules.models import IngestJob, Schedule
-from schedules.permissions import can_read, can_upload
+from schedules.permissions import can_upload
 from schedules.pipeline.jobs import create_ingest_job, fail_stale_jobs
-from schedules.selectors import export_schedule_native, schedule_list, visible_jobs
+from schedules.selectors import schedule_list, visible_jobs
+from tsi_site.web.access import read_required
+from tsi_site.web.downloads import native_export_response
 
 SCHEDULES_PER_PAGE = 25
 JOB_POLL_SECONDS = 2
-
-# Anonymous visitors who may not read are sent to the login page (settings.LOGIN_URL).
-read_required = user_passes_test(can_read)
 
 
 def _upload_allowed(request: HttpRequest) -> None:
@@ -114,8 +112,4 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @read_required
 def export(request: HttpRequest, schedule_id: int) -> HttpResponse:
     """The schedule in the native format, as a download."""
-    schedule = get_object_or_404(Schedule, pk=schedule_id)
-    response = HttpResponse(export_schedule_native(schedule), content_type="application/json")
-    filename = f"{slugify(schedule.name) or 'schedule'}-v{schedule.version}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return native_export_response(get_object_or_404(Schedule, pk=schedule_id))

@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
@@ -168,7 +167,7 @@ REST_FRAMEWORK = {
         "tsi_site.api.rendering.ORJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_PAGINATION_CLASS": "tsi_site.api.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("TSI_API_PAGE_SIZE", default=100),
     "DEFAULT_THROTTLE_CLASSES": [

@@ -2,12 +2,21 @@
 
 from django import forms
 
+from tsi_site.web.forms import Alias, QueryForm
 from validation.models import Criticality, Status
 from validation.rules import RULES
 from validation.selectors import ValidationFilters
 
 
-class ValidationFilterForm(forms.Form):
+class ValidationFilterForm(QueryForm):
+    aliases = {"search": Alias("q")}
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        help_text="Part of the block id, block name or message",
+    )
     status = forms.ChoiceField(
         choices=[
             ("", "Any status"),
@@ -29,11 +38,8 @@ class ValidationFilterForm(forms.Form):
         choices=[("", "Any rule"), *[(slug, rule.title) for slug, rule in RULES.items()]],
         required=False,
     )
-    search = forms.CharField(required=False, max_length=200)
-
-    def __init__(self, data=None, **kwargs) -> None:
-        super().__init__(data if data is not None else {}, **kwargs)
 
     def filters(self) -> ValidationFilters:
         values = {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        values["search"] = values.pop("q")
         return ValidationFilters(**values)

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from validation import views
+from validation.pages import ValidationReportPage
 
 app_name = "validation"
 urlpatterns = [
-    path("", views.report, name="report"),
+    path("", ValidationReportPage.as_view(), name="report"),
 ]

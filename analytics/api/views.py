@@ -1,12 +1,9 @@
-"""One endpoint per report page: the page's form parses the query string, the page's selector
-answers, and the dataclass it returns is written as JSON with columns as arrays."""
+"""One endpoint per report page (``tsi_site.api.pages.PageView``), and the overview and
+compare endpoints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django import forms
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,56 +25,9 @@ from analytics.selectors import (
 from analytics.selectors.visibility import TooManyBinsError
 from schedules.models import Schedule
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
-from tsi_site.api.errors import form_errors
+from tsi_site.api.pages import TAGS, PageView, page_schema
 from tsi_site.api.rendering import jsonable
-from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
-
-TAGS = ("pages",)
-
-
-def parse_filters(form_class: type[forms.Form], request: Request):
-    """The page form's filter dataclass for this query string; 400 with the form's errors."""
-    form = form_class(request.query_params)
-    if not form.is_valid():
-        raise ValidationError(form_errors(form))
-    return form.filters()
-
-
-def page_schema(
-    form_class: type[forms.Form],
-    schema: dict,
-    example: OpenApiExample,
-    summary: str,
-    description: str,
-    tags: tuple[str, ...] = TAGS,
-):
-    """``extend_schema`` for a page endpoint: the form's parameters and the selector's shape."""
-    return extend_schema(
-        summary=summary,
-        description=description,
-        tags=list(tags),
-        parameters=form_parameters(form_class),
-        responses={
-            200: OpenApiResponse(schema, description=f"{summary} data.", examples=[example]),
-            **error_responses(400, *READ_ERRORS),
-        },
-    )
-
-
-class PageView(APIView):
-    """GET one page's data: parse the page form, call the page selector, answer its result."""
-
-    permission_classes = [ScheduleAccess]
-    form_class: type[forms.Form] = BlockFiltersForm
-    selector: Callable
-
-    def get(self, request: Request, schedule_id: int) -> Response:
-        schedule = schedule_or_404(schedule_id)
-        filters = parse_filters(self.form_class, request)
-        return Response(jsonable(self.select(schedule, filters)))
-
-    def select(self, schedule: Schedule, filters):
-        return self.selector(schedule, filters)
+from tsi_site.api.schema import READ_ERRORS, error_responses
 
 
 @page_schema(
@@ -102,6 +52,7 @@ class SkyMapView(PageView):
     "scheduled and unscheduled blocks, with descriptive statistics.",
 )
 class DistributionsView(PageView):
+    form_class = BlockFiltersForm
     selector = staticmethod(distributions)
 
 
@@ -147,6 +98,7 @@ class TimelineView(PageView):
     "and by visibility, and the pairs of scheduled blocks that overlap.",
 )
 class InsightsView(PageView):
+    form_class = BlockFiltersForm
     selector = staticmethod(insights)
 
 

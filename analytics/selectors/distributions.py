@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics.block_frame import load_block_frame
-from analytics.selectors.filters import BlockFilters, block_mask
+from analytics.selectors.filters import BlockFilters, selected_blocks
 from analytics.statistics import SplitHistogram, Stats, describe, split_histogram
 from schedules.models import Schedule
 
@@ -35,7 +35,7 @@ class DistributionsData:
 
 def distributions(schedule: Schedule, filters: BlockFilters) -> DistributionsData:
     frame = load_block_frame(schedule)
-    shown = frame.take(block_mask(frame, filters))
+    shown = frame.take(selected_blocks(schedule, frame, filters))
     scheduled = shown.is_scheduled
     return DistributionsData(
         total_blocks=len(frame),

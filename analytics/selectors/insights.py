@@ -8,7 +8,7 @@ import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
 from analytics.models import PriorityBucket
-from analytics.selectors.filters import BlockFilters, block_mask
+from analytics.selectors.filters import BlockFilters, selected_blocks
 from analytics.statistics import mean_or_none
 from analytics.transform import spearman_correlations
 from schedules.intervals import find_overlapping_pairs, overlap_counts
@@ -78,7 +78,7 @@ class InsightsData:
 
 def insights(schedule: Schedule, filters: BlockFilters) -> InsightsData:
     frame = load_block_frame(schedule)
-    shown = frame.take(block_mask(frame, filters))
+    shown = frame.take(selected_blocks(schedule, frame, filters))
     metrics = _metrics(frame, shown, filters)
     correlations = spearman_correlations(
         {name: getattr(shown, name) for name in CORRELATION_VARIABLES}

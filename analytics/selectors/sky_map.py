@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
-from analytics.selectors.filters import BlockFilters, block_mask
+from analytics.selectors.filters import BlockFilters, selected_blocks
 from schedules.models import Schedule
 
 
@@ -36,7 +36,7 @@ class SkyMapData:
 
 def sky_map(schedule: Schedule, filters: SkyMapFilters) -> SkyMapData:
     frame = load_block_frame(schedule)
-    mask = block_mask(frame, filters)
+    mask = selected_blocks(schedule, frame, filters)
     start = frame.scheduled_start_mjd
     scheduled = frame.is_scheduled
     if filters.scheduled_from_mjd is not None:

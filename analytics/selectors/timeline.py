@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
-from analytics.selectors.filters import SCHEDULED, BlockFilters, block_mask
+from analytics.selectors.filters import SCHEDULED, BlockFilters, block_mask, text_matches
 from schedules.mjd import month_labels
 from schedules.models import Schedule
 
 
 @dataclass(frozen=True)
 class TimelineFilters(BlockFilters):
-    search: str = ""  # substring of the block id or name, case-insensitive
+    """``search`` and ``month`` pick the observations listed; the totals cover every
+    scheduled block passing the other filters."""
+
     month: str = ""  # YYYY-MM of the scheduled start
 
 
@@ -33,12 +35,7 @@ class TimelineData:
 
 def timeline(schedule: Schedule, filters: TimelineFilters) -> TimelineData:
     frame = load_block_frame(schedule)
-    scheduled_filters = BlockFilters(
-        status=SCHEDULED,
-        priority_min=filters.priority_min,
-        priority_max=filters.priority_max,
-        exclude_impossible=filters.exclude_impossible,
-    )
+    scheduled_filters = replace(filters, status=SCHEDULED, search="")
     scheduled = frame.take(block_mask(frame, scheduled_filters))
     scheduled = scheduled.take(np.argsort(scheduled.scheduled_start_mjd, kind="stable"))
     dark = np.array(schedule.dark_periods, dtype=np.float64).reshape(-1, 2)
@@ -48,16 +45,7 @@ def timeline(schedule: Schedule, filters: TimelineFilters) -> TimelineData:
     if filters.month:
         shown &= start_months == filters.month
     if filters.search:
-        needle = filters.search.lower()
-        shown &= np.array(
-            [
-                needle in block_id.lower() or needle in name.lower()
-                for block_id, name in zip(
-                    scheduled.source_block_id, scheduled.display_name, strict=True
-                )
-            ],
-            dtype=bool,
-        ).reshape(-1)
+        shown &= np.isin(scheduled.block_id, text_matches(schedule, filters.search))
     observations = scheduled.take(shown)
     hours = scheduled.scheduled_hours
     return TimelineData(

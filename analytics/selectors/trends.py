@@ -9,7 +9,7 @@ import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
 from analytics.logistic import balanced_weights, fit_logistic, roc_auc
-from analytics.selectors.filters import BlockFilters, block_mask
+from analytics.selectors.filters import BlockFilters, selected_blocks
 from schedules.models import Schedule
 
 MIN_MODEL_ROWS = 20
@@ -90,7 +90,7 @@ class TrendsData:
 
 def trends(schedule: Schedule, filters: TrendsFilters) -> TrendsData:
     frame = load_block_frame(schedule)
-    shown = frame.take(block_mask(frame, filters))
+    shown = frame.take(selected_blocks(schedule, frame, filters))
     outcome = shown.is_scheduled
     visibility, requested = shown.total_visibility_hours, shown.requested_hours
     model_rows = _model_mask(shown, filters)

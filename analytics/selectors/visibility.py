@@ -12,7 +12,7 @@ import numpy as np
 
 from analytics.block_frame import load_block_frame
 from analytics.frame_cache import cached_per_schedule
-from analytics.selectors.filters import BlockFilters, block_mask
+from analytics.selectors.filters import BlockFilters, selected_blocks
 from schedules.models import Schedule
 from schedules.selectors import load_visibility
 
@@ -25,7 +25,6 @@ class VisibilityFilters(BlockFilters):
     """Impossible blocks are included by default: the question is what the sky offers."""
 
     exclude_impossible: bool = False
-    source_block_ids: tuple[str, ...] = ()
     bin_count: int = DEFAULT_BIN_COUNT
     bin_minutes: float | None = None  # when set, bins of this duration (the last may be short)
 
@@ -51,9 +50,7 @@ class TooManyBinsError(ValueError):
 
 def visibility_histogram(schedule: Schedule, filters: VisibilityFilters) -> VisibilityHistogram:
     frame = load_block_frame(schedule)
-    mask = block_mask(frame, filters)
-    if filters.source_block_ids:
-        mask &= np.isin(frame.source_block_id, np.array(filters.source_block_ids, dtype=object))
+    mask = selected_blocks(schedule, frame, filters)
     block_ids, offsets, periods = cached_per_schedule(
         "visibility", schedule, lambda: load_visibility(schedule)
     )

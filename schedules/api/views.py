@@ -7,17 +7,18 @@ import orjson
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.functional import cached_property
-from django.utils.text import slugify
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from analytics.filtersets import BlockListFilterSet
+from analytics.selectors.filters import filter_blocks
 from schedules.api.exports import CHUNK_WRITERS, MEDIA_TYPES, export_rows
 from schedules.api.serializers import (
     BlockDetailSerializer,
@@ -29,18 +30,15 @@ from schedules.api.serializers import (
     ScheduleSerializer,
     ScheduleUploadSerializer,
 )
-from schedules.filtersets import BlockFilterSet
 from schedules.models import IngestJob, Schedule, SchedulingBlock
 from schedules.pipeline.jobs import create_ingest_job, fail_stale_jobs
-from schedules.selectors import export_schedule_native, schedule_list, visible_jobs
+from schedules.selectors import schedule_list, visible_jobs
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
-from tsi_site.api.schema import READ_ERRORS, error_responses
+from tsi_site.api.errors import form_errors
+from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
+from tsi_site.web.downloads import attachment, download_name, native_export_response
 
 UPLOAD_FILES = ("schedule", "visibility", "dark_periods")
-
-
-def _download_name(schedule: Schedule, suffix: str) -> str:
-    return f"{slugify(schedule.name) or 'schedule'}-v{schedule.version}{suffix}"
 
 
 @extend_schema_view(
@@ -186,12 +184,7 @@ class ScheduleViewSet(
     )
     @action(detail=True, methods=["get"])
     def export(self, request: Request, schedule_id: int) -> HttpResponse:
-        schedule = self.get_object()
-        response = HttpResponse(export_schedule_native(schedule), content_type="application/json")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{_download_name(schedule, ".json")}"'
-        )
-        return response
+        return native_export_response(self.get_object())
 
 
 def _document_file(name: str, document) -> SimpleUploadedFile | None:
@@ -201,6 +194,7 @@ def _document_file(name: str, document) -> SimpleUploadedFile | None:
     return SimpleUploadedFile(f"{name}.json", orjson.dumps(document), "application/json")
 
 
+BLOCK_PARAMETERS = form_parameters(BlockListFilterSet)
 _BLOCK_EXPORT_DESCRIPTION = (
     "Every block passing the filters with its analytics, one row per block, streamed in chunks "
     "(constant memory on the server). Takes the same filters as the block list."
@@ -211,6 +205,7 @@ _BLOCK_EXPORT_DESCRIPTION = (
     list=extend_schema(
         summary="Blocks of a schedule",
         tags=["blocks"],
+        parameters=BLOCK_PARAMETERS,
         description="Filtered and paginated; visibility periods are in the block detail.",
         responses={
             200: OpenApiResponse(BlockSerializer(many=True), description="A page of blocks."),
@@ -228,8 +223,6 @@ _BLOCK_EXPORT_DESCRIPTION = (
 )
 class BlockViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ScheduleAccess]
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = BlockFilterSet
     lookup_url_kwarg = "block_id"
 
     @cached_property
@@ -249,11 +242,20 @@ class BlockViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return BlockDetailSerializer if self.action == "retrieve" else BlockSerializer
 
+    def filter_queryset(self, queryset):
+        """The pages' block filters (``analytics.filtersets``), in the requested order."""
+        if self.action == "retrieve":
+            return queryset
+        form = BlockListFilterSet(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        return filter_blocks(self.schedule, queryset, form.filters()).order_by(form.order_by())
+
     @extend_schema(
         summary="Export blocks as CSV",
         tags=["blocks"],
         description=_BLOCK_EXPORT_DESCRIPTION,
-        filters=True,
+        parameters=BLOCK_PARAMETERS,
         responses={
             (200, MEDIA_TYPES["csv"]): OpenApiResponse(OpenApiTypes.STR, description="CSV."),
             **error_responses(400, *READ_ERRORS),
@@ -266,7 +268,7 @@ class BlockViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Export blocks as JSON Lines",
         tags=["blocks"],
         description=_BLOCK_EXPORT_DESCRIPTION,
-        filters=True,
+        parameters=BLOCK_PARAMETERS,
         responses={
             (200, MEDIA_TYPES["jsonl"]): OpenApiResponse(
                 OpenApiTypes.STR, description="One JSON object per line."
@@ -283,9 +285,7 @@ class BlockViewSet(viewsets.ReadOnlyModelViewSet):
             CHUNK_WRITERS[export_format](export_rows(blocks)),
             content_type=f"{MEDIA_TYPES[export_format]}; charset=utf-8",
         )
-        name = _download_name(self.schedule, f"-blocks.{export_format}")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(response, download_name(self.schedule, "blocks", export_format))
 
 
 @extend_schema_view(

@@ -14,8 +14,21 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from analytics import charts, tables
-from analytics.charts import Empty
+from analytics.pages.compare import compare_metrics_table, compare_priority_figure
+from analytics.pages.distributions import histogram_figure, histogram_table, priority_violin_figure
+from analytics.pages.insights import correlation_figure, correlation_table
+from analytics.pages.legend import block_labels
+from analytics.pages.sky_map import sky_map_figure
+from analytics.pages.timeline import DARK_PERIOD, OBSERVATION, timeline_figure, timeline_table
+from analytics.pages.trends import (
+    FEW_BLOCKS,
+    NOTHING_SCHEDULED,
+    rate_by_bins_figure,
+    rate_by_priority_figure,
+    rate_heatmap_figure,
+    smoothed_figure,
+)
+from analytics.pages.visibility import visibility_figure, visibility_table
 from analytics.selectors import (
     BlockFilters,
     SkyMapFilters,
@@ -31,6 +44,8 @@ from analytics.selectors import (
     visibility_histogram,
 )
 from analytics.selectors.trends import RateBin
+from tsi_site.web.charts import Empty, figure_json
+from tsi_site.web.tables import Column, HeaderCell, Table
 
 T0 = 60000.0  # 2023-02-25 00:00 UTC
 MARCH_FIRST = 60004.0  # 2023-03-01 00:00 UTC
@@ -65,7 +80,7 @@ def decode(value):
 
 def figure_dict(figure: go.Figure) -> dict:
     """The figure exactly as the page embeds it, parsed back the way the browser does."""
-    return decode(json.loads(str(charts.figure_json(figure))))
+    return decode(json.loads(str(figure_json(figure))))
 
 
 @pytest.fixture
@@ -80,7 +95,7 @@ def empty_schedule(store_schedule):
 
 def test_figure_json_cannot_close_its_script_element():
     figure = go.Figure(go.Scatter(x=[1], y=[2], text=["</script><script>alert(1)</script>&"]))
-    text = str(charts.figure_json(figure))
+    text = str(figure_json(figure))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["data"][0]["text"] == ["</script><script>alert(1)</script>&"]
 
@@ -88,7 +103,7 @@ def test_figure_json_cannot_close_its_script_element():
 def test_sky_map_points_match_the_selector_and_escape_hover_text(schedule):
     data = sky_map(schedule, SkyMapFilters())
     figure = figure_dict(
-        charts.sky_map_figure(data, color_by="bucket", projection="equirectangular", flip_ra=False)
+        sky_map_figure(data, color_by="bucket", projection="equirectangular", flip_ra=False)
     )
     points = {
         (label, x, y)
@@ -97,7 +112,7 @@ def test_sky_map_points_match_the_selector_and_escape_hover_text(schedule):
     }
     expected = set(
         zip(
-            charts.block_labels(data.points.source_block_id, data.points.display_name).tolist(),
+            block_labels(data.points.source_block_id, data.points.display_name).tolist(),
             data.points.ra_deg.tolist(),
             data.points.dec_deg.tolist(),
             strict=True,
@@ -112,9 +127,7 @@ def test_sky_map_points_match_the_selector_and_escape_hover_text(schedule):
 
 def test_sky_map_groups_by_status_and_flips_ra_on_the_all_sky_map(schedule):
     data = sky_map(schedule, SkyMapFilters())
-    figure = figure_dict(
-        charts.sky_map_figure(data, color_by="status", projection="aitoff", flip_ra=True)
-    )
+    figure = figure_dict(sky_map_figure(data, color_by="status", projection="aitoff", flip_ra=True))
     markers = [trace for trace in figure["data"] if trace.get("mode") == "markers"]
     assert [trace["name"] for trace in markers] == ["Scheduled", "Unscheduled"]
     assert sum(len(trace["lat"]) for trace in markers) == data.shown_blocks
@@ -127,34 +140,34 @@ def test_sky_map_groups_by_status_and_flips_ra_on_the_all_sky_map(schedule):
 def test_histograms_stack_the_selector_counts(schedule):
     data = distributions(schedule, BlockFilters())
     histogram = data.histograms["priority"]
-    figure = figure_dict(charts.histogram_figure(histogram, "priority", data))
+    figure = figure_dict(histogram_figure(histogram, "priority", data))
     scheduled, unscheduled = figure["data"]
     assert scheduled["y"] == histogram.scheduled.tolist()
     assert unscheduled["y"] == histogram.unscheduled.tolist()
     assert figure["layout"]["barmode"] == "stack"
-    table = tables.histogram_table(histogram, "priority")
+    table = histogram_table(histogram, "priority")
     assert table.column("Scheduled") == scheduled["y"]
     assert table.column("Priority from") == histogram.edges[:-1].tolist()
 
 
 def test_visibility_bars_split_the_selector_counts_by_bucket(schedule):
     data = visibility_histogram(schedule, VisibilityFilters(bin_count=8))
-    figure = figure_dict(charts.visibility_figure(data))
+    figure = figure_dict(visibility_figure(data))
     assert [trace["y"] for trace in figure["data"]] == data.visible_by_bucket.tolist()
     assert figure["layout"]["xaxis"]["type"] == "date"
-    table = tables.visibility_table(data)
+    table = visibility_table(data)
     assert table.column("Visible blocks") == data.visible_count.tolist()
 
 
 def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
     data = timeline(schedule, TimelineFilters())
-    table = tables.timeline_table(data)
-    pieces = [row for row in table.rows if row[0] == tables.OBSERVATION and row[1] == "E"]
+    table = timeline_table(data)
+    pieces = [row for row in table.rows if row[0] == OBSERVATION and row[1] == "E"]
     assert [(row[4], row[5], row[6]) for row in pieces] == [
         ("2023-02", 29.0 - 0.0625, 29.0),
         ("2023-03", 1.0, 1.0625),
     ]
-    figure = figure_dict(charts.timeline_figure(data))
+    figure = figure_dict(timeline_figure(data))
     dark, swatch, *observed, colour_bar = figure["data"]
     # bars take many colours: one neutral legend entry names them all
     assert swatch["name"] == "Scheduled observation (coloured by priority)"
@@ -168,10 +181,10 @@ def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
             trace["y"], trace["base"], trace["customdata"], trace["text"], strict=True
         )
     )
-    observation_rows = [row for row in table.rows if row[0] == tables.OBSERVATION]
+    observation_rows = [row for row in table.rows if row[0] == OBSERVATION]
     assert [item[:3] for item in drawn] == sorted((r[4], r[5], r[3]) for r in observation_rows)
     assert "<b>&lt;i&gt;A&lt;/i&gt;</b> &lt;b&gt;bold&lt;/b&gt; &amp; co" in [d[3] for d in drawn]
-    assert len(dark["y"]) == sum(row[0] == tables.DARK_PERIOD for row in table.rows)
+    assert len(dark["y"]) == sum(row[0] == DARK_PERIOD for row in table.rows)
     assert figure["layout"]["yaxis"]["categoryarray"] == data.months == ["2023-02", "2023-03"]
     priorities = [row[3] for row in observation_rows]
     assert colour_bar["marker"]["cmin"] == min(priorities)
@@ -184,24 +197,24 @@ def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
 
 def test_correlation_heatmap_is_the_selector_matrix(schedule):
     data = insights(schedule, BlockFilters())
-    figure = figure_dict(charts.correlation_figure(data))
+    figure = figure_dict(correlation_figure(data))
     heatmap = figure["data"][0]
     assert heatmap["z"] == data.correlation_matrix
     assert (heatmap["zmid"], heatmap["zmin"], heatmap["zmax"]) == (0, -1, 1)
-    table = tables.correlation_table(data)
+    table = correlation_table(data)
     assert [list(row[1:]) for row in table.rows] == data.correlation_matrix
 
 
 def test_trend_charts_draw_the_selector_rates(schedule):
     data = trends(schedule, TrendsFilters(bins=4))
-    by_priority = figure_dict(charts.rate_by_priority_figure(data))["data"][0]
+    by_priority = figure_dict(rate_by_priority_figure(data))["data"][0]
     assert by_priority["y"] == [b.rate for b in data.by_priority]
     assert by_priority["x"] == [b.value for b in data.by_priority]
     smoothed = figure_dict(
-        charts.smoothed_figure(data.smoothed_visibility, "total_visibility_hours", data)
+        smoothed_figure(data.smoothed_visibility, "total_visibility_hours", data)
     )["data"][0]
     assert smoothed["y"] == data.smoothed_visibility.rate.tolist()
-    heatmap = figure_dict(charts.rate_heatmap_figure(data))["data"][0]
+    heatmap = figure_dict(rate_heatmap_figure(data))["data"][0]
     expected = [[None if np.isnan(v) else v for v in row] for row in data.heatmap.rate.tolist()]
     assert heatmap["z"] == expected
 
@@ -209,7 +222,7 @@ def test_trend_charts_draw_the_selector_rates(schedule):
 def test_compare_histogram_overlays_scheduled_priorities(schedule, store_schedule):
     other = store_schedule(BLOCKS[:2], DARK, name="charts")
     data = compare(other, schedule)
-    figure = figure_dict(charts.compare_priority_figure(data))
+    figure = figure_dict(compare_priority_figure(data))
     assert [trace["x"] for trace in figure["data"]] == [
         data.a.scheduled_priorities,
         data.b.scheduled_priorities,
@@ -220,14 +233,14 @@ def test_compare_histogram_overlays_scheduled_priorities(schedule, store_schedul
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda s: charts.sky_map_figure(sky_map(s, SkyMapFilters()), color_by="bucket",
+        (lambda s: sky_map_figure(sky_map(s, SkyMapFilters()), color_by="bucket",
                                          projection="aitoff", flip_ra=False), "no blocks"),
-        (lambda s: charts.visibility_figure(visibility_histogram(s, VisibilityFilters())),
+        (lambda s: visibility_figure(visibility_histogram(s, VisibilityFilters())),
          "no blocks"),
-        (lambda s: charts.timeline_figure(timeline(s, TimelineFilters())), "Nothing is scheduled"),
-        (lambda s: charts.correlation_figure(insights(s, BlockFilters())), "at least two"),
-        (lambda s: charts.rate_heatmap_figure(trends(s, TrendsFilters())), "No blocks"),
-        (lambda s: charts.priority_violin_figure(distributions(s, BlockFilters())), "no blocks"),
+        (lambda s: timeline_figure(timeline(s, TimelineFilters())), "Nothing is scheduled"),
+        (lambda s: correlation_figure(insights(s, BlockFilters())), "at least two"),
+        (lambda s: rate_heatmap_figure(trends(s, TrendsFilters())), "No blocks"),
+        (lambda s: priority_violin_figure(distributions(s, BlockFilters())), "no blocks"),
     ],
 )  # fmt: skip
 def test_an_empty_schedule_gets_a_message_instead_of_a_chart(empty_schedule, build, message):
@@ -241,15 +254,15 @@ def test_degenerate_schedules_get_messages(store_schedule):
         [dict(source_id=str(i), priority=3.0, visibility=[]) for i in range(3)], name="blind"
     )
     visibility = visibility_histogram(equal, VisibilityFilters())
-    assert isinstance(charts.visibility_figure(visibility), Empty)
+    assert isinstance(visibility_figure(visibility), Empty)
     trend = trends(equal, TrendsFilters(exclude_impossible=False))
     for figure in (
-        charts.rate_by_priority_figure(trend),
-        charts.rate_by_bins_figure(trend.by_visibility, "total_visibility_hours", trend),
-        charts.smoothed_figure(trend.smoothed_requested, "requested_hours", trend),
-        charts.rate_heatmap_figure(trend),
+        rate_by_priority_figure(trend),
+        rate_by_bins_figure(trend.by_visibility, "total_visibility_hours", trend),
+        smoothed_figure(trend.smoothed_requested, "requested_hours", trend),
+        rate_heatmap_figure(trend),
     ):
-        assert figure == Empty(charts.NOTHING_SCHEDULED)
+        assert figure == Empty(NOTHING_SCHEDULED)
     one_scheduled = store_schedule(
         [
             dict(source_id=str(i), priority=3.0, visibility=[],
@@ -259,14 +272,14 @@ def test_degenerate_schedules_get_messages(store_schedule):
         name="one scheduled",
     )  # fmt: skip
     trend = trends(one_scheduled, TrendsFilters(exclude_impossible=False))
-    assert "different visibility" in charts.rate_heatmap_figure(trend).message
-    assert not isinstance(charts.rate_by_priority_figure(trend), Empty)
+    assert "different visibility" in rate_heatmap_figure(trend).message
+    assert not isinstance(rate_by_priority_figure(trend), Empty)
 
 
 def test_table_csv_and_display_formats():
-    table = tables.Table(
-        (tables.Column("Name", wrap=True), tables.Column("Value", 2),
-         tables.Column("MJD", 5, grouped=False), tables.Column("Flag")),
+    table = Table(
+        (Column("Name", wrap=True), Column("Value", 2),
+         Column("MJD", 5, grouped=False), Column("Flag")),
         [("x,y", 1234.5678, 61000.123456789, True), ("", float("nan"), None, False)],
     )  # fmt: skip
     buffer = io.StringIO()
@@ -283,15 +296,15 @@ def test_table_csv_and_display_formats():
 
 
 def test_page_columns_details_and_utc_times():
-    table = tables.Table(
-        (tables.Column("Issue", wrap=True, width="w-issue", detail="Field"),
-         tables.Column("Field", page=False), tables.Column("At (UTC)", utc=True),
-         tables.Column("At (MJD)", 5, grouped=False, page=False)),
+    table = Table(
+        (Column("Issue", wrap=True, width="w-issue", detail="Field"),
+         Column("Field", page=False), Column("At (UTC)", utc=True),
+         Column("At (MJD)", 5, grouped=False, page=False)),
         [("Too short", "requested_hours", "2026-03-01T22:04:11Z", 61100.92)],
     )  # fmt: skip
     assert table.page_header == [
-        tables.HeaderCell("Issue", "w-issue"),
-        tables.HeaderCell("At (UTC)", ""),
+        HeaderCell("Issue", "w-issue"),
+        HeaderCell("At (UTC)", ""),
     ]
     [(issue, at)] = table.display_rows(page_columns=True)
     assert (issue.text, issue.detail, issue.css) == ("Too short", "requested_hours", "wrap")
@@ -306,12 +319,12 @@ def test_compare_metrics_show_rates_as_percentages_and_dashes_without_blocks(
     schedule, store_schedule
 ):
     other = store_schedule(BLOCKS[:2], DARK, name="charts")
-    table = tables.compare_metrics_table(compare(other, schedule))
+    table = compare_metrics_table(compare(other, schedule))
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.display_rows()}
     assert rows["Scheduling rate"] == ["50.0 %", "60.0 %", "10.0 pp"]
     assert rows["Blocks"] == ["2", "5", "3"]
     empty = store_schedule([], name="charts")
-    table = tables.compare_metrics_table(compare(empty, schedule))
+    table = compare_metrics_table(compare(empty, schedule))
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.display_rows()}
     assert rows["Scheduling rate"] == ["—", "60.0 %", "—"]
     assert rows["Priority capture ratio"][0] == "—"
@@ -320,19 +333,19 @@ def test_compare_metrics_show_rates_as_percentages_and_dashes_without_blocks(
 
 def test_rate_labels_give_way_to_the_hover_when_crowded(schedule):
     data = trends(schedule, TrendsFilters(bins=4))
-    few = figure_dict(charts.rate_by_priority_figure(data))["data"][0]
+    few = figure_dict(rate_by_priority_figure(data))["data"][0]
     assert few["text"] == [f"n={b.count:,}" for b in data.by_priority]
     crowded = [RateBin(f"bin {i}", i, i, i + 1, 12_345, 1_000, 0.081) for i in range(10)]
-    bars = figure_dict(charts.rate_by_bins_figure(crowded, "requested_hours", data))["data"][0]
+    bars = figure_dict(rate_by_bins_figure(crowded, "requested_hours", data))["data"][0]
     assert "text" not in bars and bars["textposition"] == "none"
     assert "n = %{customdata[1]:,} blocks" in bars["hovertemplate"]
 
 
 def test_heatmap_cells_with_few_blocks_are_grey_and_counted(schedule):
     data = trends(schedule, TrendsFilters(bins=2))
-    rate, grey = figure_dict(charts.rate_heatmap_figure(data))["data"]
+    rate, grey = figure_dict(rate_heatmap_figure(data))["data"]
     count = np.asarray(data.heatmap.count)
-    few = (count > 0) & (count < charts.FEW_BLOCKS)
+    few = (count > 0) & (count < FEW_BLOCKS)
     assert few.any()
     assert [[z is not None for z in row] for row in grey["z"]] == few.tolist()
     labels = np.where(few, count.astype(str), "")
@@ -343,11 +356,11 @@ def test_heatmap_cells_with_few_blocks_are_grey_and_counted(schedule):
 def test_single_values_and_empty_groups(store_schedule):
     flat = store_schedule([dict(source_id=str(i), priority=5.0) for i in range(4)], name="flat")
     data = distributions(flat, BlockFilters())
-    histogram = figure_dict(charts.histogram_figure(data.histograms["priority"], "priority", data))
+    histogram = figure_dict(histogram_figure(data.histograms["priority"], "priority", data))
     assert [trace["name"] for trace in histogram["data"]] == ["Unscheduled"]
     assert histogram["layout"]["showlegend"] is True
     assert "same value, 5" in histogram["layout"]["annotations"][0]["text"]
-    violin = figure_dict(charts.priority_violin_figure(data))
+    violin = figure_dict(priority_violin_figure(data))
     assert [trace["name"] for trace in violin["data"]] == ["Unscheduled"]
     assert violin["data"][0]["points"] == "all"
     assert violin["layout"]["annotations"][0]["text"] == "All unscheduled blocks have priority 5."

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from analytics import tables
+from analytics.pages.timeline import observations_table
 from analytics.selectors import (
     BlockFilters,
     SkyMapFilters,
@@ -203,7 +203,7 @@ def test_visibility_page_matches_the_selector(reader, normal):
 def test_timeline_page_matches_the_selector_and_filters_the_table(reader, normal):
     response = reader.get(page_url("analytics:timeline", normal), {"month": "2023-02"})
     data = timeline(normal, TimelineFilters(month="2023-02"))
-    assert [row[0] for row in tables.observations_table(data.observations).rows] == [
+    assert [row[0] for row in observations_table(data.observations).rows] == [
         HTML_ID,
         "D",
         "E",

@@ -1,6 +1,6 @@
 """The validation report endpoint: the report page's form and selector, as JSON."""
 
-from analytics.api.views import PageView, page_schema
+from tsi_site.api.pages import PageView, page_schema
 from tsi_site.api.schema import dataclass_schema
 from validation.api.examples import VALIDATION_REPORT
 from validation.forms import ValidationFilterForm

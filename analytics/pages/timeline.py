@@ -1,0 +1,305 @@
+"""The timeline page: scheduled observations by month and day, with the dark periods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from analytics.block_frame import BlockFrame
+from analytics.forms import TimelineForm
+from analytics.pages.legend import SEQUENTIAL_SCALE, block_labels, period_text
+from analytics.selectors import TimelineData, timeline
+from schedules.mjd import mjd_to_datetime64, mjd_to_iso
+from tsi_site.web.charts import Empty, new_figure
+from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate, preview
+from tsi_site.web.tables import Column, Table
+
+DARK_PERIOD_COLOUR = "#332288"
+COLOUR_STEPS = 32  # bars coloured by a continuous value use this many colours of the scale
+
+
+class TimelinePage(ReportPage):
+    template_name = "analytics/timeline.html"
+    page = "timeline"
+    form_class = TimelineForm
+
+    def content(self, request, schedule, form) -> PageContent:
+        data = timeline(schedule, form.filters())
+        form.offer_months(data.months)
+        observations = observations_table(data.observations)
+        dark_periods = dark_periods_table(data)
+        return PageContent(
+            {
+                "data": data,
+                "observations": paginate(request, observations),
+                "dark_periods": preview(dark_periods),
+            },
+            charts=[
+                ChartSpec("timeline", lambda: timeline_figure(data), lambda: timeline_table(data))
+            ],
+            tables={"observations": lambda: observations, "dark-periods": lambda: dark_periods},
+        )
+
+
+def timeline_figure(data: TimelineData) -> go.Figure | Empty:
+    """Month rows × day-of-month bars, from the same month pieces as ``timeline_table``."""
+    if len(data.observations) == 0:
+        if data.scheduled_blocks == 0:
+            return Empty("Nothing is scheduled in this schedule.")
+        return Empty("No scheduled block matches the current filters.")
+    obs = data.observations
+    observed = month_pieces(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
+    dark = month_pieces(data.dark_periods[:, 0], data.dark_periods[:, 1])
+    figure = new_figure(height=max(320, 120 + 40 * len(data.months)), barmode="overlay")
+    if len(dark.index):
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                y=dark.month,
+                base=dark.from_day,
+                x=dark.to_day - dark.from_day,
+                width=0.14,
+                offset=0.3,
+                name="Dark time (observable)",
+                marker={"color": DARK_PERIOD_COLOUR, "opacity": 0.55, "line": {"width": 0}},
+                hovertext=period_text(dark.start_mjd, dark.stop_mjd),
+                hovertemplate="Dark time %{hovertext}<extra></extra>",
+            )
+        )
+    priority = obs.priority[observed.index]
+    low, high = float(priority.min()), float(priority.max())
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    labels = block_labels(obs.source_block_id[observed.index], obs.display_name[observed.index])
+    periods = period_text(observed.start_mjd, observed.stop_mjd)
+    # One trace per colour step: plotly.js logs a warning per bar given numeric bar colours,
+    # and validating one colour string per bar is slow in plotly.py.
+    level = np.rint((priority - low) / (high - low) * (COLOUR_STEPS - 1)).astype(np.int64)
+    palette = sample_colorscale(SEQUENTIAL_SCALE, np.linspace(0, 1, COLOUR_STEPS).tolist())
+    hover = "%{text}<br>Priority %{customdata:.2f}<br>%{hovertext}<extra></extra>"
+    # The bars take many colours: the legend names them with a neutral swatch, the colour
+    # bar gives the scale.
+    figure.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="Scheduled observation (coloured by priority)",
+            legendgroup="observations",
+            marker={"symbol": "square", "size": 11, "color": "#9aa1a9"},
+            hoverinfo="skip",
+        )
+    )
+    for step in np.unique(level).tolist():
+        member = level == step
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                y=observed.month[member],
+                base=observed.from_day[member],
+                x=(observed.to_day - observed.from_day)[member],
+                width=0.56,
+                offset=-0.34,
+                name="Scheduled observation",
+                legendgroup="observations",
+                showlegend=False,
+                marker={"color": palette[step], "line": {"width": 0}},
+                text=labels[member],
+                textposition="none",
+                customdata=priority[member],
+                hovertext=periods[member],
+                hovertemplate=hover,
+            )
+        )
+    figure.add_trace(_colour_bar("Priority", low, high))
+    figure.update_xaxes(title_text="Day of month (UTC)", range=[1, 32], dtick=1)
+    figure.update_yaxes(
+        title_text="Month",
+        type="category",
+        categoryorder="array",
+        categoryarray=data.months,
+        autorange="reversed",
+    )
+    figure.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode="pan")
+    return figure
+
+
+def _colour_bar(title: str, low: float, high: float) -> go.Scatter:
+    """An invisible trace that only draws the colour bar of the stepped bar colours."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={
+            "color": [low],
+            "colorscale": SEQUENTIAL_SCALE,
+            "cmin": low,
+            "cmax": high,
+            "showscale": True,
+            "colorbar": {"title": {"text": title}, "thickness": 14},
+        },
+    )
+
+
+OBSERVATION, DARK_PERIOD = "observation", "dark period"
+
+_MJD_EPOCH_DAY = np.datetime64("1858-11-17", "D")
+
+
+@dataclass(frozen=True)
+class MonthPieces:
+    """Periods split at UTC month boundaries, one row per piece, in the order of the periods.
+
+    ``from_day``/``to_day`` count fractional days of the month from 1 (midnight on the 1st
+    is 1.0), the x axis of the timeline chart.
+    """
+
+    index: np.ndarray  # which input period each piece comes from
+    month: np.ndarray  # "YYYY-MM"
+    from_day: np.ndarray
+    to_day: np.ndarray
+    start_mjd: np.ndarray
+    stop_mjd: np.ndarray
+
+
+def month_pieces(start: np.ndarray, stop: np.ndarray) -> MonthPieces:
+    first = mjd_to_datetime64(start).astype("datetime64[M]")
+    spans = (mjd_to_datetime64(stop).astype("datetime64[M]") - first).astype(np.int64)
+    parts = []
+    for offset in range(int(spans.max()) + 1 if len(start) else 0):
+        month = first + np.timedelta64(offset, "M")
+        month_start = _month_mjd(month)
+        low = np.maximum(start, month_start)
+        high = np.minimum(stop, _month_mjd(month + np.timedelta64(1, "M")))
+        keep = np.flatnonzero(high > low)
+        parts.append((keep, offset, month[keep], month_start[keep], low[keep], high[keep]))
+    if not parts:
+        empty = np.empty(0)
+        return MonthPieces(np.empty(0, np.int64), np.empty(0, "U7"), empty, empty, empty, empty)
+    index = np.concatenate([part[0] for part in parts])
+    order = np.lexsort((np.concatenate([np.full(len(p[0]), p[1]) for p in parts]), index))
+    month, month_start, low, high = (
+        np.concatenate([part[k] for part in parts])[order] for k in range(2, 6)
+    )
+    return MonthPieces(
+        index=index[order],
+        month=np.datetime_as_string(month, unit="M"),
+        from_day=1.0 + low - month_start,
+        to_day=1.0 + high - month_start,
+        start_mjd=low,
+        stop_mjd=high,
+    )
+
+
+def _month_mjd(month: np.ndarray) -> np.ndarray:
+    return (month.astype("datetime64[D]") - _MJD_EPOCH_DAY) / np.timedelta64(1, "D")
+
+
+def timeline_table(data: TimelineData) -> Table:
+    """One row per rectangle drawn: observations, then dark periods, split at month ends."""
+    obs = data.observations
+    observed = month_pieces(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
+    dark = month_pieces(data.dark_periods[:, 0], data.dark_periods[:, 1])
+    rows = list(
+        zip(
+            [OBSERVATION] * len(observed.index),
+            obs.source_block_id[observed.index].tolist(),
+            obs.display_name[observed.index].tolist(),
+            obs.priority[observed.index].tolist(),
+            observed.month.tolist(),
+            observed.from_day.tolist(),
+            observed.to_day.tolist(),
+            observed.start_mjd.tolist(),
+            observed.stop_mjd.tolist(),
+            strict=True,
+        )
+    )
+    rows += [
+        (DARK_PERIOD, "", "", None, *values)
+        for values in zip(
+            dark.month.tolist(),
+            dark.from_day.tolist(),
+            dark.to_day.tolist(),
+            dark.start_mjd.tolist(),
+            dark.stop_mjd.tolist(),
+            strict=True,
+        )
+    ]
+    return Table(
+        (
+            Column("Kind"),
+            Column("Block ID"),
+            Column("Name", wrap=True),
+            Column("Priority", 2),
+            Column("Month"),
+            Column("From day", 4),
+            Column("To day", 4),
+            Column("Start (MJD)", 5, grouped=False),
+            Column("Stop (MJD)", 5, grouped=False),
+        ),
+        rows,
+    )
+
+
+def observations_table(observations: BlockFrame) -> Table:
+    return Table(
+        (
+            Column("Block ID"),
+            Column("Name", wrap=True),
+            Column("Priority", 2),
+            Column("Start (UTC)", utc=True),
+            Column("Stop (UTC)", utc=True),
+            Column("Start (MJD)", 5, grouped=False, page=False),
+            Column("Stop (MJD)", 5, grouped=False, page=False),
+            Column("Duration (h)", 2),
+            Column("RA (°)", 3),
+            Column("Dec (°)", 3),
+            Column("Requested (h)", 2),
+            Column("Visibility (h)", 2),
+        ),
+        list(
+            zip(
+                observations.source_block_id.tolist(),
+                observations.display_name.tolist(),
+                observations.priority.tolist(),
+                mjd_to_iso(observations.scheduled_start_mjd),
+                mjd_to_iso(observations.scheduled_stop_mjd),
+                observations.scheduled_start_mjd.tolist(),
+                observations.scheduled_stop_mjd.tolist(),
+                observations.scheduled_hours.tolist(),
+                observations.ra_deg.tolist(),
+                observations.dec_deg.tolist(),
+                observations.requested_hours.tolist(),
+                observations.total_visibility_hours.tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def dark_periods_table(data: TimelineData) -> Table:
+    dark = data.dark_periods
+    return Table(
+        (
+            Column("Start (UTC)", utc=True),
+            Column("End (UTC)", utc=True),
+            Column("Start (MJD)", 5, grouped=False),
+            Column("End (MJD)", 5, grouped=False),
+            Column("Duration (h)", 2),
+        ),
+        list(
+            zip(
+                mjd_to_iso(dark[:, 0]),
+                mjd_to_iso(dark[:, 1]),
+                dark[:, 0].tolist(),
+                dark[:, 1].tolist(),
+                ((dark[:, 1] - dark[:, 0]) * 24.0).tolist(),
+                strict=True,
+            )
+        ),
+    )

@@ -1,0 +1,150 @@
+"""The report page, written once: every page about one schedule is a subclass that names its
+template and form and builds its content.
+
+The prologue (read permission, the schedule, the GET form and its errors) and the epilogue
+(render the template, or answer ``?csv=<name>`` with the data of that chart or table, filters
+applied) are here; a page class only says what it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
+from django.utils.safestring import SafeString
+from django.views import View
+
+from schedules.models import Schedule
+from tsi_site.web.access import read_required
+from tsi_site.web.charts import Empty, figure_json
+from tsi_site.web.downloads import download_name, table_csv_response
+from tsi_site.web.tables import Table
+
+ROWS_PER_PAGE = 50
+PREVIEW_ROWS = 100  # long secondary tables show this many rows; the CSV has them all
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart of a page: its figure and, for the CSV download, the table it draws."""
+
+    name: str
+    figure: Callable[[], go.Figure | Empty]
+    table: Callable[[], Table]
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    name: str
+    figure: SafeString | None
+    message: str
+
+
+@dataclass
+class PageContent:
+    """What a page shows: template context, its charts, and its other downloadable tables."""
+
+    context: dict = field(default_factory=dict)
+    charts: Sequence[ChartSpec] = ()
+    tables: Mapping[str, Callable[[], Table]] = field(default_factory=dict)
+
+
+def render_chart(spec: ChartSpec) -> RenderedChart:
+    figure = spec.figure()
+    if isinstance(figure, Empty):
+        return RenderedChart(spec.name, None, figure.message)
+    return RenderedChart(spec.name, figure_json(figure), "")
+
+
+def paginate(request: HttpRequest, table: Table, per_page: int = ROWS_PER_PAGE) -> dict:
+    """One page of a long table, formatted for display, with its paginator."""
+    page = Paginator(table.rows, per_page).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "header": table.page_header,
+        "rows": table.display_rows(page, page_columns=True),
+    }
+
+
+def preview(table: Table, rows: int = PREVIEW_ROWS) -> dict:
+    """The first rows of a table for display; the page links to the full CSV."""
+    return {
+        "header": table.page_header,
+        "rows": table.display_rows(table.rows[:rows], page_columns=True),
+        "total": len(table),
+        "truncated": len(table) > rows,
+    }
+
+
+def form_errors_text(form: Form) -> HttpResponse:
+    """A download requested with invalid filters: the errors, one line per parameter."""
+    lines = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    body = "Invalid filters\n" + "\n".join(lines)
+    return HttpResponse(body, status=400, content_type="text/plain")
+
+
+@method_decorator(read_required, name="dispatch")
+class ScheduleView(View):
+    """GET (and HEAD) a view of one schedule, with its query form bound and checked."""
+
+    http_method_names = ["get", "head", "options"]
+    form_class: type[Form] | None = None
+
+    def get(self, request: HttpRequest, schedule_id: int) -> HttpResponse:
+        schedule = get_object_or_404(Schedule, pk=schedule_id)
+        form = self.get_form(request, schedule)
+        if form is not None and form.is_bound and not form.is_valid():
+            return self.invalid(request, schedule, form)
+        return self.respond(request, schedule, form)
+
+    def get_form(self, request: HttpRequest, schedule: Schedule):
+        return self.form_class(request.GET) if self.form_class else None
+
+    def invalid(self, request: HttpRequest, schedule: Schedule, form) -> HttpResponse:
+        return form_errors_text(form)
+
+    def respond(self, request: HttpRequest, schedule: Schedule, form) -> HttpResponse:
+        raise NotImplementedError
+
+
+class ReportPage(ScheduleView):
+    """A report page: ``content()`` builds what the page shows from the valid form; the page
+    renders it, or answers ``?csv=<name>`` with one of its charts' or tables' data."""
+
+    template_name: str
+    page: str  # the navigation entry to highlight
+
+    def content(self, request: HttpRequest, schedule: Schedule, form) -> PageContent | None:
+        """What the page shows; ``None`` after adding an error to ``form``."""
+        return PageContent()
+
+    def context(self, schedule: Schedule, form) -> dict:
+        return {"schedule": schedule, "page": self.page, "form": form}
+
+    def invalid(self, request: HttpRequest, schedule: Schedule, form) -> HttpResponse:
+        if request.GET.get("csv"):
+            return form_errors_text(form)
+        return render(request, self.template_name, self.context(schedule, form), status=400)
+
+    def respond(self, request: HttpRequest, schedule: Schedule, form) -> HttpResponse:
+        content = self.content(request, schedule, form)
+        if content is None:
+            return self.invalid(request, schedule, form)
+        downloads = {spec.name: spec.table for spec in content.charts} | dict(content.tables)
+        wanted = request.GET.get("csv")
+        if wanted:
+            if wanted not in downloads:
+                raise Http404(f"This page has no data named {wanted!r}.")
+            filename = download_name(schedule, wanted, "csv")
+            return table_csv_response(downloads[wanted](), filename)
+        context = self.context(schedule, form) | content.context
+        context["charts"] = {
+            spec.name.replace("-", "_"): render_chart(spec) for spec in content.charts
+        }
+        return render(request, self.template_name, context)
