@@ -1,7 +1,10 @@
 """Schedules as uploaded: the schedule, its scheduling blocks, the targets they observe,
 and the jobs that ingest uploaded files. Times are MJD (UTC); durations are seconds."""
 
+from __future__ import annotations
+
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -154,7 +157,7 @@ class SchedulingBlock(models.Model):
 UPLOAD_NAME_LENGTH = 60  # keeps the whole path within FileField's 100 characters
 
 
-def upload_path(job: "IngestJob", filename: str) -> str:
+def upload_path(job: IngestJob, filename: str) -> str:
     """A folder of its own for each uploaded file, so the file keeps the name it was uploaded
     under: error messages quote it, and storage would add a random suffix to a repeated name."""
     return (
@@ -163,7 +166,17 @@ def upload_path(job: "IngestJob", filename: str) -> str:
 
 
 class IngestJob(models.Model):
-    """An upload waiting for, running in, or finished by a task worker."""
+    """An upload waiting for, running in, or finished by a task worker.
+
+    While a job runs, its worker writes ``heartbeat_at`` every few seconds; a running job
+    whose heartbeat is older than ``STALE_AFTER`` has lost its worker.
+    """
+
+    STALE_AFTER = timedelta(minutes=1)
+    WORKER_LOST = (
+        "The worker stopped while running this job (it was killed or crashed); "
+        "nothing was stored. Upload the files again to retry."
+    )
 
     class State(models.TextChoices):
         QUEUED = "queued"
@@ -200,3 +213,20 @@ class IngestJob(models.Model):
 
     def __str__(self) -> str:
         return f"Ingest job {self.pk} ({self.state})"
+
+    def lost_worker(self, now: datetime | None = None) -> bool:
+        """Running, but its worker has not written a heartbeat for ``STALE_AFTER``."""
+        cutoff = (now or timezone.now()) - self.STALE_AFTER
+        return (
+            self.state == self.State.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < cutoff
+        )
+
+    def as_seen(self, now: datetime | None = None) -> IngestJob:
+        """The job as its readers should see it: failed once its worker is lost, even before
+        a sweep (``fail_stale_jobs``) records that; nothing is written."""
+        if self.lost_worker(now):
+            self.state, self.phase, self.error = self.State.FAILED, "failed", self.WORKER_LOST
+            self.finished_at = self.heartbeat_at
+        return self

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from schedules.forms import UploadForm
 from schedules.models import IngestJob, Schedule
 from schedules.permissions import can_upload
-from schedules.pipeline.jobs import create_ingest_job, fail_stale_jobs
+from schedules.pipeline.jobs import create_ingest_job
 from schedules.selectors import schedule_list, visible_jobs
 from tsi_site.web.access import read_required
 from tsi_site.web.downloads import native_export_response
@@ -70,8 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     _upload_allowed(request)
-    fail_stale_jobs()
-    job = get_object_or_404(visible_jobs(request.user), pk=job_id)
+    job = get_object_or_404(visible_jobs(request.user), pk=job_id).as_seen()
     return render(
         request,
         "schedules/job.html",
@@ -84,8 +83,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     """What the job page polls while the job runs."""
     _upload_allowed(request)
-    fail_stale_jobs()
-    job = get_object_or_404(visible_jobs(request.user), pk=job_id)
+    job = get_object_or_404(visible_jobs(request.user), pk=job_id).as_seen()
     return JsonResponse(
         {
             "state": job.state,

@@ -143,6 +143,8 @@ TASKS = {
         "QUEUES": ["default", "ingest"],
     }
 }
+# How often a worker running an upload job writes its heartbeat (a job is lost after 60 s).
+TSI_JOB_HEARTBEAT_SECONDS = env.float("TSI_JOB_HEARTBEAT_SECONDS", default=10.0)
 
 # --- TSI product settings -------------------------------------------------------------------
 DATA_SOURCE = env("DATA_SOURCE", default="etl")

@@ -242,6 +242,9 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "schedule": {"help_text": "The stored schedule once the job has succeeded."},
         }
 
+    def to_representation(self, job: IngestJob) -> dict:
+        return super().to_representation(job.as_seen())
+
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_schedule_url(self, job: IngestJob) -> str | None:
         if job.schedule_id is None:

@@ -31,7 +31,7 @@ from schedules.api.serializers import (
     ScheduleUploadSerializer,
 )
 from schedules.models import IngestJob, Schedule, SchedulingBlock
-from schedules.pipeline.jobs import create_ingest_job, fail_stale_jobs
+from schedules.pipeline.jobs import create_ingest_job
 from schedules.selectors import schedule_list, visible_jobs
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
 from tsi_site.api.errors import form_errors
@@ -313,5 +313,4 @@ class IngestJobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return IngestJob.objects.none()
-        fail_stale_jobs()
         return visible_jobs(self.request.user)

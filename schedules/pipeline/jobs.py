@@ -1,18 +1,22 @@
 """Upload jobs: store the uploaded files, queue an ingest on the task worker, and run it.
 
 The web request only saves files and queues; the worker (``manage.py db_worker``) parses and
-loads, writing its phase and progress to the job row so the job page can follow it.
+loads, writing its phase and progress to the job row so the job page can follow it, and a
+heartbeat every few seconds from a thread of its own (the load transaction cannot write
+progress that others would see). Workers also sweep: they mark failed every running job whose
+heartbeat stopped (``fail_stale_jobs``). Reads never write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
-from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.tasks import task
 from django.utils import timezone
 
@@ -23,8 +27,7 @@ from schedules.pipeline.ingest import ingest_schedule
 logger = logging.getLogger(__name__)
 
 PROGRESS_WRITE_INTERVAL_S = 0.5
-# A running job whose worker has not written progress for this long has died.
-STALE_AFTER = timedelta(minutes=10)
+STALE_AFTER = IngestJob.STALE_AFTER
 
 
 def upload_digest(*files: UploadedFile | None) -> str:
@@ -91,6 +94,7 @@ def _input_file(field) -> InputFile | None:
 
 def run_ingest_job(job_id: int) -> int | None:
     """Run one queued job to the end; returns the schedule id, or ``None`` when it failed."""
+    fail_stale_jobs()
     job = IngestJob.objects.get(pk=job_id)
     if job.state != IngestJob.State.QUEUED:
         return job.schedule_id
@@ -113,14 +117,15 @@ def run_ingest_job(job_id: int) -> int | None:
         )
 
     try:
-        outcome = ingest_schedule(
-            _input_file(job.schedule_file),
-            visibility=_input_file(job.visibility_file),
-            dark_periods=_input_file(job.dark_periods_file),
-            name=job.requested_name or None,
-            uploaded_by=job.created_by,
-            progress=progress,
-        )
+        with Heartbeat(job.pk):
+            outcome = ingest_schedule(
+                _input_file(job.schedule_file),
+                visibility=_input_file(job.visibility_file),
+                dark_periods=_input_file(job.dark_periods_file),
+                name=job.requested_name or None,
+                uploaded_by=job.created_by,
+                progress=progress,
+            )
     except ScheduleInputError as error:
         _finish(job, IngestJob.State.FAILED, error=str(error))
         return None
@@ -158,12 +163,44 @@ def _finish(job: IngestJob, state: str, *, error: str = "", schedule_id: int | N
 
 
 def fail_stale_jobs(now=None) -> int:
-    """Mark running jobs whose worker stopped reporting as failed; returns how many."""
+    """Mark running jobs whose worker stopped beating as failed; returns how many."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     return IngestJob.objects.filter(state=IngestJob.State.RUNNING, heartbeat_at__lt=cutoff).update(
         state=IngestJob.State.FAILED,
         phase="failed",
-        error="The worker stopped while running this job (it was killed or crashed); "
-        "nothing was stored. Upload the files again to retry.",
+        error=IngestJob.WORKER_LOST,
         finished_at=timezone.now(),
     )
+
+
+class Heartbeat:
+    """While the block runs, a thread writes the job's heartbeat and sweeps stale jobs every
+    ``TSI_JOB_HEARTBEAT_SECONDS``, on a database connection of its own."""
+
+    def __init__(self, job_id: int) -> None:
+        self._job_id = job_id
+        self._interval = settings.TSI_JOB_HEARTBEAT_SECONDS
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat")
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stopped.wait(self._interval):
+                try:
+                    IngestJob.objects.filter(pk=self._job_id, state=IngestJob.State.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                    fail_stale_jobs()
+                except DatabaseError:
+                    # SQLite refuses a second writer during the load: the next beat will do.
+                    logger.warning("Heartbeat of job %s skipped", self._job_id, exc_info=True)
+        finally:
+            connection.close()
