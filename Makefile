@@ -22,7 +22,7 @@ FIND_PYTHON := for c in $(PYTHON_CANDIDATES); do \
 help:
 	@echo "make run    - set up (virtualenv, dependencies, database, sample schedule) and serve"
 	@echo "make test   - run the whole test suite (uses DATABASE_URL when set)"
-	@echo "make lint   - ruff check + format check + makemigrations --check"
+	@echo "make lint   - ruff check + format check + import layers (lint-imports) + makemigrations --check"
 	@echo "make bench  - benchmarks against DATABASE_URL (PostgreSQL)"
 
 $(STAMP): pyproject.toml
@@ -59,6 +59,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
