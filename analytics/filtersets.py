@@ -19,7 +19,7 @@ from django import forms
 
 from analytics.models import PriorityBucket
 from analytics.selectors.filters import ALL, SCHEDULED, STATUSES, UNSCHEDULED, BlockFilters
-from tsi_site.web.forms import Alias, QueryForm
+from tsi_site.web.forms import Alias, QueryForm, search_field
 
 EXCLUDE, INCLUDE, ONLY = "exclude", "include", "only"
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
@@ -41,12 +41,7 @@ class BlockFilterSet(QueryForm):
         ),
     }
 
-    q = forms.CharField(
-        required=False,
-        max_length=200,
-        label="Search",
-        help_text="Part of the block id, block name or target name",
-    )
+    q = search_field("Part of the block id, block name or target name")
     status = forms.ChoiceField(
         choices=[(status, status.capitalize()) for status in STATUSES],
         required=False,

@@ -6,34 +6,21 @@ analytics store them, so both read one computation; ``schedules.block_schema`` l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import make_dataclass
 
 import numpy as np
 
-from schedules.block_schema import display_name
+from schedules.block_schema import DERIVED_COLUMNS, display_name
 from schedules.intervals import HOURS_PER_DAY
 from schedules.schedule_data import ScheduleData
 
 SECONDS_PER_HOUR = 3600.0
 
 
-@dataclass
-class BlockMetrics:
-    """One array of length n per derived column of ``schedules.block_schema``."""
-
-    display_name: np.ndarray
-    priority_bucket: np.ndarray
-    requested_hours: np.ndarray
-    min_observation_hours: np.ndarray
-    total_visibility_hours: np.ndarray
-    visibility_period_count: np.ndarray
-    max_visibility_period_hours: np.ndarray
-    elevation_range_deg: np.ndarray
-    is_scheduled: np.ndarray
-    scheduled_start_mjd: np.ndarray
-    scheduled_stop_mjd: np.ndarray
-    scheduled_hours: np.ndarray
-    has_zero_visibility: np.ndarray
+BlockMetrics = make_dataclass(
+    "BlockMetrics", [(column.name, np.ndarray) for column in DERIVED_COLUMNS]
+)
+BlockMetrics.__doc__ = "One array of length n per derived column of ``schedules.block_schema``."
 
 
 def compute_block_metrics(data: ScheduleData) -> BlockMetrics:

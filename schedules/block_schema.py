@@ -68,88 +68,46 @@ class BlockColumn:
         return values.tolist()
 
 
-def _file(name: str, kind: str, unit: str, description: str, **options) -> BlockColumn:
+def _file(
+    name: str, kind: str, unit: str, description: str, *, nullable: bool = False, **options
+) -> BlockColumn:
     options.setdefault("stored", name)
-    return BlockColumn(name, kind, unit, False, Origin.FILE, description, **options)
+    return BlockColumn(name, kind, unit, nullable, Origin.FILE, description, **options)
 
 
-def _derived(name: str, kind: str, unit: str, description: str, **options) -> BlockColumn:
-    return BlockColumn(name, kind, unit, False, Origin.METRICS, description, **options)
+def _derived(
+    name: str, kind: str, unit: str, description: str, *, nullable: bool = False
+) -> BlockColumn:
+    return BlockColumn(name, kind, unit, nullable, Origin.METRICS, description)
 
 
+def _on_target(name: str, kind: str, unit: str, description: str, **options) -> BlockColumn:
+    stored = f"target__{name.removeprefix('target_')}"
+    return _file(name, kind, unit, description, stored=stored, **options)
+
+
+# Scheduled start and stop are stored together as the JSON ``scheduled_period`` ([] or one
+# [start, stop]), so they have no ``stored`` path.
 FILE_COLUMNS: tuple[BlockColumn, ...] = (
-    _file(
-        "source_block_id",
-        "str",
-        "",
-        "The block's id as given in the file.",
-        data_attr="source_ids",
-        in_analytics=True,
-    ),
+    _file("source_block_id", "str", "", "Id as given.", data_attr="source_ids", in_analytics=True),
     _file("block_name", "str", "", "The block's own name (may be empty).", data_attr="block_names"),
-    _file(
-        "target_name",
-        "str",
-        "",
-        "Name of the observed target.",
-        data_attr="target_names",
-        stored="target__name",
-    ),
-    _file("ra_deg", "float", "deg", "Right ascension.", stored="target__ra_deg", in_analytics=True),
-    _file("dec_deg", "float", "deg", "Declination.", stored="target__dec_deg", in_analytics=True),
-    _file(
-        "pm_ra_mas_per_year",
-        "float",
-        "mas/yr",
-        "Proper motion in RA.",
-        stored="target__pm_ra_mas_per_year",
-    ),
-    _file(
-        "pm_dec_mas_per_year",
-        "float",
-        "mas/yr",
-        "Proper motion in Dec.",
-        stored="target__pm_dec_mas_per_year",
-    ),
-    _file("equinox", "float", "yr", "Equinox of the coordinates.", stored="target__equinox"),
-    _file(
-        "priority",
-        "float",
-        "",
-        "Scheduling priority (higher is more important).",
-        in_analytics=True,
-    ),
+    _on_target("target_name", "str", "", "Name of the target.", data_attr="target_names"),
+    _on_target("ra_deg", "float", "deg", "Right ascension.", in_analytics=True),
+    _on_target("dec_deg", "float", "deg", "Declination.", in_analytics=True),
+    _on_target("pm_ra_mas_per_year", "float", "mas/yr", "Proper motion in RA."),
+    _on_target("pm_dec_mas_per_year", "float", "mas/yr", "Proper motion in Dec."),
+    _on_target("equinox", "float", "yr", "Equinox of the coordinates."),
+    _file("priority", "float", "", "Priority (higher is more important).", in_analytics=True),
     _file("requested_duration_s", "float", "s", "Requested observing time."),
     _file("min_observation_s", "float", "s", "Shortest useful observation."),
     _file("min_alt_deg", "float", "deg", "Lowest allowed altitude."),
     _file("max_alt_deg", "float", "deg", "Highest allowed altitude."),
     _file("min_az_deg", "float", "deg", "Lowest allowed azimuth."),
     _file("max_az_deg", "float", "deg", "Highest allowed azimuth."),
-    BlockColumn(
-        "fixed_start_mjd",
-        "float",
-        "MJD",
-        True,
-        Origin.FILE,
-        "Fixed window start.",
-        stored="fixed_start_mjd",
-    ),
-    BlockColumn(
-        "fixed_stop_mjd",
-        "float",
-        "MJD",
-        True,
-        Origin.FILE,
-        "Fixed window stop.",
-        stored="fixed_stop_mjd",
-    ),
-    # Stored together as the JSON ``scheduled_period`` ([] or [[start, stop]]).
-    BlockColumn(
-        "scheduled_start_mjd", "float", "MJD", True, Origin.FILE, "Scheduled start, as given."
-    ),
-    BlockColumn(
-        "scheduled_stop_mjd", "float", "MJD", True, Origin.FILE, "Scheduled stop, as given."
-    ),
+    _file("fixed_start_mjd", "float", "MJD", "Fixed window start.", nullable=True),
+    _file("fixed_stop_mjd", "float", "MJD", "Fixed window stop.", nullable=True),
+    _file("scheduled_start_mjd", "float", "MJD", "As given.", nullable=True, stored=""),
+    _file("scheduled_stop_mjd", "float", "MJD", "As given.", nullable=True, stored=""),
 )
 
 DERIVED_COLUMNS: tuple[BlockColumn, ...] = (
@@ -162,42 +120,14 @@ DERIVED_COLUMNS: tuple[BlockColumn, ...] = (
     _derived("max_visibility_period_hours", "float", "h", "Longest single visibility period."),
     _derived("elevation_range_deg", "float", "deg", "Maximum minus minimum altitude."),
     _derived("is_scheduled", "bool", "", "A scheduled period with start < stop exists."),
-    BlockColumn(
-        "scheduled_start_mjd",
-        "float",
-        "MJD",
-        True,
-        Origin.METRICS,
-        "Scheduled start (scheduled only).",
-    ),
-    BlockColumn(
-        "scheduled_stop_mjd",
-        "float",
-        "MJD",
-        True,
-        Origin.METRICS,
-        "Scheduled stop (scheduled only).",
-    ),
-    BlockColumn(
-        "scheduled_hours",
-        "float",
-        "h",
-        True,
-        Origin.METRICS,
-        "Scheduled duration (scheduled only).",
-    ),
+    _derived("scheduled_start_mjd", "float", "MJD", "If scheduled.", nullable=True),
+    _derived("scheduled_stop_mjd", "float", "MJD", "If scheduled.", nullable=True),
+    _derived("scheduled_hours", "float", "h", "Scheduled duration, if scheduled.", nullable=True),
     _derived("has_zero_visibility", "bool", "", "No visible time at all."),
 )
 
 VERDICT_COLUMNS: tuple[BlockColumn, ...] = (
-    BlockColumn(
-        "is_impossible",
-        "bool",
-        "",
-        False,
-        Origin.RULES,
-        "A visibility rule says no scheduler could ever place the block.",
-    ),
+    BlockColumn("is_impossible", "bool", "", False, Origin.RULES, "No scheduler could place it."),
 )
 
 TARGET_COLUMNS = tuple(column for column in FILE_COLUMNS if column.on_target)

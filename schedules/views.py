@@ -29,6 +29,12 @@ def _upload_allowed(request: HttpRequest) -> None:
         raise PermissionDenied("You do not have permission to upload schedules.")
 
 
+def _followed_job(request: HttpRequest, job_id: int) -> IngestJob:
+    """A job the uploader may follow, as it should be seen now."""
+    _upload_allowed(request)
+    return get_object_or_404(visible_jobs(request.user), pk=job_id).as_seen()
+
+
 @require_GET
 @read_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -69,8 +75,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    _upload_allowed(request)
-    job = get_object_or_404(visible_jobs(request.user), pk=job_id).as_seen()
+    job = _followed_job(request, job_id)
     return render(
         request,
         "schedules/job.html",
@@ -82,8 +87,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     """What the job page polls while the job runs."""
-    _upload_allowed(request)
-    job = get_object_or_404(visible_jobs(request.user), pk=job_id).as_seen()
+    job = _followed_job(request, job_id)
     return JsonResponse(
         {
             "state": job.state,

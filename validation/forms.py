@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tsi_site.web.forms import Alias, QueryForm
+from tsi_site.web.forms import Alias, QueryForm, search_field
 from validation.models import Criticality, Status
 from validation.rules import RULES
 from validation.selectors import ValidationFilters
@@ -11,12 +11,7 @@ from validation.selectors import ValidationFilters
 class ValidationFilterForm(QueryForm):
     aliases = {"search": Alias("q")}
 
-    q = forms.CharField(
-        required=False,
-        max_length=200,
-        label="Search",
-        help_text="Part of the block id, block name or message",
-    )
+    q = search_field("Part of the block id, block name or message")
     status = forms.ChoiceField(
         choices=[
             ("", "Any status"),

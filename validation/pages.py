@@ -8,11 +8,9 @@ from validation.forms import ValidationFilterForm
 from validation.selectors import ValidationReport, validation_report
 
 
-class ValidationReportPage(ReportPage):
-    template_name = "validation/report.html"
-    page = "validation"
-    form_class = ValidationFilterForm
-
+class ValidationReportPage(
+    ReportPage, page="validation", form=ValidationFilterForm, template="validation/report.html"
+):
     def content(self, request, schedule, form) -> PageContent:
         data = validation_report(schedule, form.filters())
         issues = validation_issues_table(data)

@@ -22,10 +22,7 @@ from tsi_site.web.tables import Column, Table, missing
 COMPARE_COLOURS = {"A": "#E69F00", "B": "#0072B2"}
 
 
-class ComparePage(ReportPage):
-    template_name = "analytics/compare.html"
-    page = "compare"
-
+class ComparePage(ReportPage, page="compare"):
     def get_form(self, request, schedule) -> CompareForm:
         # Not schedule_overview(): it would also read the summary (legacy: transform every block).
         self.previous = schedule_versions(schedule).filter(version__lt=schedule.version).first()

@@ -7,13 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from analytics.forms import BlockFiltersForm
-from analytics.pages.legend import (
-    SCHEDULED_LABEL,
-    STATUS_COLOURS,
-    UNSCHEDULED_LABEL,
-    VARIABLE_TITLES,
-    no_blocks,
-)
+from analytics.pages.legend import SCHEDULED, UNSCHEDULED, VARIABLE_TITLES, no_blocks
 from analytics.selectors import DistributionsData, distributions
 from analytics.statistics import SplitHistogram, Stats
 from tsi_site.web.charts import Empty, new_figure, note
@@ -21,11 +15,7 @@ from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, preview
 from tsi_site.web.tables import Column, Table
 
 
-class DistributionsPage(ReportPage):
-    template_name = "analytics/distributions.html"
-    page = "distributions"
-    form_class = BlockFiltersForm
-
+class DistributionsPage(ReportPage, page="distributions", form=BlockFiltersForm):
     def content(self, request, schedule, form) -> PageContent:
         data = distributions(schedule, form.filters())
         statistics = statistics_table(data)
@@ -68,10 +58,7 @@ def histogram_figure(
         showlegend=True,  # even with one group: the legend says which one its colour is
     )
     ranges = np.column_stack([edges[:-1], edges[1:]])
-    for label, counts in (
-        (SCHEDULED_LABEL, histogram.scheduled),
-        (UNSCHEDULED_LABEL, histogram.unscheduled),
-    ):
+    for status, counts in ((SCHEDULED, histogram.scheduled), (UNSCHEDULED, histogram.unscheduled)):
         if not counts.any():  # no legend entry for a group with no blocks
             continue
         figure.add_trace(
@@ -79,12 +66,12 @@ def histogram_figure(
                 x=centres,
                 y=counts,
                 width=widths,
-                name=label,
-                marker_color=STATUS_COLOURS[label],
+                name=status.label,
+                marker_color=status.colour,
                 customdata=ranges,
                 hovertemplate=(
                     f"{title} %{{customdata[0]:.3g}} – %{{customdata[1]:.3g}}<br>"
-                    f"{label}: %{{y}} blocks<extra></extra>"
+                    f"{status.label}: %{{y}} blocks<extra></extra>"
                 ),
             )
         )
@@ -104,13 +91,13 @@ def priority_violin_figure(data: DistributionsData) -> go.Figure | Empty:
         return no_blocks(data.total_blocks)
     figure = new_figure(height=380, showlegend=False)
     single = []
-    for label, values in (
-        (SCHEDULED_LABEL, data.priority_scheduled),
-        (UNSCHEDULED_LABEL, data.priority_unscheduled),
+    for status, values in (
+        (SCHEDULED, data.priority_scheduled),
+        (UNSCHEDULED, data.priority_unscheduled),
     ):
         if not values:  # a group with no blocks is left out
             continue
-        colour = STATUS_COLOURS[label]
+        label, colour = status.label, status.colour
         if min(values) == max(values):
             # A single value has no violin, only a flat line: show the blocks as points.
             single.append(f"all {label.lower()} blocks have priority {values[0]:.4g}")
@@ -146,8 +133,8 @@ def histogram_table(histogram: SplitHistogram, variable: str) -> Table:
         (
             Column(f"{title} from", 3),
             Column(f"{title} to", 3),
-            Column(SCHEDULED_LABEL),
-            Column(UNSCHEDULED_LABEL),
+            Column(SCHEDULED.label),
+            Column(UNSCHEDULED.label),
         ),
         list(
             zip(
@@ -162,8 +149,8 @@ def histogram_table(histogram: SplitHistogram, variable: str) -> Table:
 
 
 def priority_by_status_table(data: DistributionsData) -> Table:
-    rows = [(SCHEDULED_LABEL, value) for value in data.priority_scheduled]
-    rows += [(UNSCHEDULED_LABEL, value) for value in data.priority_unscheduled]
+    rows = [(SCHEDULED.label, value) for value in data.priority_scheduled]
+    rows += [(UNSCHEDULED.label, value) for value in data.priority_unscheduled]
     return Table((Column("Status"), Column("Priority", 2)), rows)
 
 

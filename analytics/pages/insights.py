@@ -27,11 +27,7 @@ ROWS = 50  # per table of a report; the conflicts list can be long
 REPORT_FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
 
 
-class InsightsPage(ReportPage):
-    template_name = "analytics/insights.html"
-    page = "insights"
-    form_class = BlockFiltersForm
-
+class InsightsPage(ReportPage, page="insights", form=BlockFiltersForm):
     def content(self, request, schedule, form) -> PageContent:
         data = insights(schedule, form.filters())
         top_priority = top_blocks_table(data.top_by_priority)

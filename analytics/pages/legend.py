@@ -3,6 +3,8 @@ buckets, the titles of block variables, and the hover labels of blocks and perio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from analytics.models import PriorityBucket
@@ -17,10 +19,18 @@ VARIABLE_TITLES = {
     "elevation_range_deg": "Elevation range (°)",
 }
 
-SCHEDULED_LABEL, UNSCHEDULED_LABEL = "Scheduled", "Unscheduled"
+
+@dataclass(frozen=True)
+class Status:
+    """How a scheduling outcome is named and coloured."""
+
+    label: str
+    colour: str
+
 
 # Okabe–Ito: distinguishable with every common form of colour blindness.
-STATUS_COLOURS = {SCHEDULED_LABEL: "#0072B2", UNSCHEDULED_LABEL: "#E69F00"}
+SCHEDULED = Status("Scheduled", "#0072B2")
+UNSCHEDULED = Status("Unscheduled", "#E69F00")
 
 BUCKET_COLOURS = {1: "#56B4E9", 2: "#009E73", 3: "#CC79A7", 4: "#D55E00"}
 
@@ -63,4 +73,4 @@ def no_blocks(total: int | None) -> Empty:
 
 
 def status_labels(is_scheduled: np.ndarray) -> list[str]:
-    return [SCHEDULED_LABEL if flag else UNSCHEDULED_LABEL for flag in is_scheduled.tolist()]
+    return [(SCHEDULED if flag else UNSCHEDULED).label for flag in is_scheduled.tolist()]

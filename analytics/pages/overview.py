@@ -7,10 +7,7 @@ from tsi_site.web.pages import PageContent, ReportPage
 from validation.selectors import validation_counts
 
 
-class OverviewPage(ReportPage):
-    template_name = "analytics/overview.html"
-    page = "overview"
-
+class OverviewPage(ReportPage, page="overview"):
     def content(self, request, schedule, form) -> PageContent:
         data = schedule_overview(schedule)
         return PageContent(

@@ -11,9 +11,8 @@ from analytics.forms import SkyMapForm
 from analytics.pages.legend import (
     BUCKET_COLOURS,
     BUCKET_LABELS,
-    SCHEDULED_LABEL,
-    STATUS_COLOURS,
-    UNSCHEDULED_LABEL,
+    SCHEDULED,
+    UNSCHEDULED,
     block_labels,
     no_blocks,
     status_labels,
@@ -25,11 +24,7 @@ from tsi_site.web.pages import ChartSpec, PageContent, ReportPage
 from tsi_site.web.tables import Column, Table
 
 
-class SkyMapPage(ReportPage):
-    template_name = "analytics/sky_map.html"
-    page = "sky-map"
-    form_class = SkyMapForm
-
+class SkyMapPage(ReportPage, page="sky-map", form=SkyMapForm):
     def content(self, request, schedule, form) -> PageContent:
         data = sky_map(schedule, form.filters())
         options = form.cleaned_data
@@ -63,7 +58,7 @@ def sky_map_figure(
     starts = mjd_to_iso(points.scheduled_start_mjd)
     status = np.array(
         [
-            f"Scheduled from {start} (MJD {mjd:.5f})" if scheduled else UNSCHEDULED_LABEL
+            f"Scheduled from {start} (MJD {mjd:.5f})" if scheduled else UNSCHEDULED.label
             for scheduled, start, mjd in zip(
                 points.is_scheduled.tolist(),
                 starts,
@@ -84,8 +79,8 @@ def sky_map_figure(
     )
     if color_by == "status":
         groups = [
-            (SCHEDULED_LABEL, points.is_scheduled, STATUS_COLOURS[SCHEDULED_LABEL]),
-            (UNSCHEDULED_LABEL, ~points.is_scheduled, STATUS_COLOURS[UNSCHEDULED_LABEL]),
+            (SCHEDULED.label, points.is_scheduled, SCHEDULED.colour),
+            (UNSCHEDULED.label, ~points.is_scheduled, UNSCHEDULED.colour),
         ]
     else:
         groups = [
@@ -107,34 +102,21 @@ def sky_map_figure(
             "opacity": 0.75 if len(points) < 5000 else 0.6,
             "line": {"width": 0.5 if len(points) < 5000 else 0, "color": "#ffffff"},
         }
-        if all_sky:
-            figure.add_trace(
-                go.Scattergeo(
-                    lon=_sky_longitude(points.ra_deg[member], flip_ra),
-                    lat=points.dec_deg[member],
-                    mode="markers",
-                    name=label,
-                    marker=marker,
-                    text=labels[member],
-                    customdata=numbers[member],
-                    hovertext=status[member],
-                    hovertemplate=hover,
-                )
-            )
-        else:
-            figure.add_trace(
-                go.Scatter(
-                    x=points.ra_deg[member],
-                    y=points.dec_deg[member],
-                    mode="markers",
-                    name=label,
-                    marker=marker,
-                    text=labels[member],
-                    customdata=numbers[member],
-                    hovertext=status[member],
-                    hovertemplate=hover,
-                )
-            )
+        markers = {
+            "mode": "markers",
+            "name": label,
+            "marker": marker,
+            "text": labels[member],
+            "customdata": numbers[member],
+            "hovertext": status[member],
+            "hovertemplate": hover,
+        }
+        ra, dec = points.ra_deg[member], points.dec_deg[member]
+        figure.add_trace(
+            go.Scattergeo(lon=_sky_longitude(ra, flip_ra), lat=dec, **markers)
+            if all_sky
+            else go.Scatter(x=ra, y=dec, **markers)
+        )
     if all_sky:
         _all_sky_layout(figure, flip_ra)
     else:

@@ -21,11 +21,7 @@ DARK_PERIOD_COLOUR = "#332288"
 COLOUR_STEPS = 32  # bars coloured by a continuous value use this many colours of the scale
 
 
-class TimelinePage(ReportPage):
-    template_name = "analytics/timeline.html"
-    page = "timeline"
-    form_class = TimelineForm
-
+class TimelinePage(ReportPage, page="timeline", form=TimelineForm):
     def content(self, request, schedule, form) -> PageContent:
         data = timeline(schedule, form.filters())
         form.offer_months(data.months)

@@ -9,13 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from analytics.forms import TrendsForm
-from analytics.pages.legend import (
-    SCHEDULED_LABEL,
-    SEQUENTIAL_SCALE,
-    STATUS_COLOURS,
-    VARIABLE_TITLES,
-    no_blocks,
-)
+from analytics.pages.legend import SCHEDULED, SEQUENTIAL_SCALE, VARIABLE_TITLES, no_blocks
 from analytics.selectors import TrendsData, trends
 from analytics.selectors.trends import RateBin, SmoothedCurve
 from tsi_site.web.charts import Empty, new_figure
@@ -23,11 +17,7 @@ from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, preview
 from tsi_site.web.tables import Column, Table
 
 
-class TrendsPage(ReportPage):
-    template_name = "analytics/trends.html"
-    page = "trends"
-    form_class = TrendsForm
-
+class TrendsPage(ReportPage, page="trends", form=TrendsForm):
     def content(self, request, schedule, form) -> PageContent:
         data = trends(schedule, form.filters())
         by_priority = rate_bins_table(data.by_priority, "Priority")
@@ -132,7 +122,7 @@ def _rate_bars(bins: list[RateBin], x: list[float], widths: list[float], room: i
         x=x,
         y=[b.rate for b in bins],
         width=widths,
-        marker_color=STATUS_COLOURS[SCHEDULED_LABEL],
+        marker_color=SCHEDULED.colour,
         text=labels if fits else None,
         textposition="outside" if fits else "none",
         textfont={"size": 11},
@@ -159,7 +149,7 @@ def smoothed_figure(curve: SmoothedCurve, variable: str, data: TrendsData) -> go
             x=curve.x,
             y=curve.rate,
             mode="lines+markers" if len(curve.x) == 1 else "lines",
-            line={"color": STATUS_COLOURS[SCHEDULED_LABEL], "width": 2.5},
+            line={"color": SCHEDULED.colour, "width": 2.5},
             customdata=curve.samples,
             hovertemplate=(
                 f"{title} %{{x:.2f}}: rate %{{y:.1%}}<br>%{{customdata}} blocks weigh in"
@@ -247,7 +237,7 @@ def rate_bins_table(bins: list[RateBin], value_title: str) -> Table:
             Column("From", 2),
             Column("To", 2),
             Column("Blocks"),
-            Column(SCHEDULED_LABEL),
+            Column(SCHEDULED.label),
             Column("Scheduling rate", 3),
         ),
         [(b.label, b.value, b.low, b.high, b.count, b.scheduled, b.rate) for b in bins],

@@ -14,11 +14,7 @@ from tsi_site.web.pages import ChartSpec, PageContent, ReportPage
 from tsi_site.web.tables import Column, Table
 
 
-class VisibilityPage(ReportPage):
-    template_name = "analytics/visibility.html"
-    page = "visibility"
-    form_class = VisibilityForm
-
+class VisibilityPage(ReportPage, page="visibility", form=VisibilityForm):
     def content(self, request, schedule, form) -> PageContent | None:
         try:
             data = visibility_histogram(schedule, form.filters())

@@ -68,6 +68,11 @@ class QueryForm(forms.Form):
                 self._errors[sent] = self._errors.pop(current)
 
 
+def search_field(what: str) -> forms.CharField:
+    """The free-text ``q`` parameter: part of ``what``, in any case."""
+    return forms.CharField(required=False, max_length=200, label="Search", help_text=what)
+
+
 def _mutable_query(data: Mapping | None) -> QueryDict:
     if isinstance(data, QueryDict):
         return data.copy()

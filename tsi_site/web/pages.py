@@ -115,10 +115,26 @@ class ScheduleView(View):
 
 class ReportPage(ScheduleView):
     """A report page: ``content()`` builds what the page shows from the valid form; the page
-    renders it, or answers ``?csv=<name>`` with one of its charts' or tables' data."""
+    renders it, or answers ``?csv=<name>`` with one of its charts' or tables' data.
+
+    A page declares itself in its class statement::
+
+        class SkyMapPage(ReportPage, page="sky-map", form=SkyMapForm): ...
+
+    ``page`` names its navigation entry and, unless ``template`` is given, its template
+    (``<app>/<page with underscores>.html``).
+    """
 
     template_name: str
-    page: str  # the navigation entry to highlight
+    page: str
+
+    def __init_subclass__(
+        cls, *, page: str, form: type[Form] | None = None, template: str = "", **kwargs
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.page, cls.form_class = page, form
+        app = cls.__module__.split(".")[0]
+        cls.template_name = template or f"{app}/{page.replace('-', '_')}.html"
 
     def content(self, request: HttpRequest, schedule: Schedule, form) -> PageContent | None:
         """What the page shows; ``None`` after adding an error to ``form``."""
