@@ -313,11 +313,18 @@ class ScheduleDocumentSerializer(serializers.Serializer):
 
 
 class ScheduleSearchSerializer(serializers.Serializer):
-    """Query parameters of the schedule list."""
+    """Query parameters of the schedule list (``q``, as on the home page; ``search`` is its
+    older name)."""
 
-    search = serializers.CharField(
+    q = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=200,
         help_text="Part of the name (any case), or the start of the checksum.",
     )
+    search = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Older name of `q`."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        return {"q": attrs.get("q") or attrs.get("search") or ""}

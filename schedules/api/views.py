@@ -85,7 +85,7 @@ class ScheduleViewSet(
             return super().get_queryset()
         query = ScheduleSearchSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return schedule_list(search=query.validated_data.get("search", ""))
+        return schedule_list(search=query.validated_data["q"])
 
     def get_object(self) -> Schedule:
         return schedule_or_404(self.kwargs[self.lookup_url_kwarg])
