@@ -1,7 +1,7 @@
 """Who may do what (DESIGN §10), shared by the pages and the API.
 
 Reading needs a login unless ``TSI_PUBLIC_READ`` is on; uploading needs
-``schedules.add_schedule``; deleting needs staff status.
+``schedules.add_schedule``; deleting needs ``schedules.delete_schedule``, as in the admin.
 """
 
 from django.conf import settings
@@ -16,4 +16,4 @@ def can_upload(user) -> bool:
 
 
 def can_delete(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_staff)
+    return bool(user and user.is_authenticated and user.has_perm("schedules.delete_schedule"))

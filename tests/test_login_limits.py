@@ -140,3 +140,14 @@ def test_other_pages_are_not_limited(staff):
     client.force_login(staff)
     assert client.get(reverse("schedules:home")).status_code == 200
     assert client.post(reverse("admin:logout")).status_code == 200
+
+
+def test_failures_on_the_admin_login_lock_the_site_sign_in_too(staff):
+    """Both password forms share one count: a guesser gains nothing by switching forms."""
+    fail(LIMIT, address="192.0.2.9")
+    response = Client().post(
+        reverse("login"),
+        {"username": "staff", "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert_refused(response, "for this username")

@@ -30,6 +30,7 @@ from schedules.models import IngestJob, Schedule, SchedulingBlock
 from tests.analytics.factories import make_schedule_data
 
 LOGIN = "302 to login"
+ADMIN_LOGIN = "302 to the admin login"
 ROLES = ("anonymous", "plain", "uploader", "staff")
 
 
@@ -104,7 +105,7 @@ PAGES = {
     "validation CSV": Row("GET", f"{S}/validation/?csv=issues", READ_PAGE),
     "native export": Row("GET", f"{S}/export/", READ_PAGE),
     "missing schedule": Row("GET", "/schedules/{missing}/", (LOGIN, 404, 404, 404, 404)),
-    "admin": Row("GET", "/admin/", (LOGIN, LOGIN, LOGIN, 200, LOGIN)),
+    "admin": Row("GET", "/admin/", (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN)),
 }
 
 API = {
@@ -137,10 +138,14 @@ API = {
 }
 
 
-def make_user(username: str, *, upload: bool = False, staff: bool = False) -> User:
+def make_user(
+    username: str, *, upload: bool = False, staff: bool = False, delete: bool = False
+) -> User:
     user = User.objects.create_user(username, is_staff=staff)
     if upload:
         user.user_permissions.add(Permission.objects.get(codename="add_schedule"))
+    if delete:
+        user.user_permissions.add(Permission.objects.get(codename="delete_schedule"))
     return user
 
 
@@ -150,7 +155,7 @@ def users(db) -> dict[str, User | None]:
         "anonymous": None,
         "plain": make_user("plain"),
         "uploader": make_user("uploader", upload=True),
-        "staff": make_user("staff", upload=True, staff=True),
+        "staff": make_user("staff", upload=True, staff=True, delete=True),
     }
 
 
@@ -190,10 +195,16 @@ def api_client(user: User | None) -> Client:
 
 
 def outcome(response: HttpResponse) -> int | str:
-    """The status, with a redirect to the login page (and back) written as ``LOGIN``."""
-    login = resolve_url(settings.LOGIN_URL)
-    if response.status_code == 302 and response["Location"].startswith(f"{login}?next="):
-        return LOGIN
+    """The status, with a redirect to the site's login page (and back) written as ``LOGIN`` and
+    one to the admin's (staff-only) login as ``ADMIN_LOGIN``."""
+    if response.status_code != 302:
+        return response.status_code
+    for page, name in (
+        (resolve_url(settings.LOGIN_URL), LOGIN),
+        (reverse("admin:login"), ADMIN_LOGIN),
+    ):
+        if response["Location"].startswith(f"{page}?next="):
+            return name
     return response.status_code
 
 
@@ -241,7 +252,7 @@ def test_anonymous_api_answers_401_with_the_token_scheme(world):
 def test_login_redirects_carry_the_page_to_return_to(world):
     path = f"/schedules/{world.schedule}/sky-map/?csv=sky-map"
     response = Client().get(path)
-    assert response["Location"] == f"/admin/login/?next={quote(path, safe='/')}"
+    assert response["Location"] == f"/login/?next={quote(path, safe='/')}"
 
 
 def test_a_login_without_a_next_page_lands_on_the_home_page(db):
@@ -331,3 +342,24 @@ def test_csrf(case, world, users):
         response = client.post(path, data)
     assert response.status_code == case.expected, response.content[:300]
     assert (stored() != before) == (case.expected != 403), "only an accepted write changes data"
+
+
+@pytest.mark.parametrize(
+    ("staff", "may_delete", "api", "admin"),
+    [(True, False, 403, 403), (True, True, 204, 302), (False, True, 204, 302)],
+)
+def test_deleting_follows_the_model_permission_everywhere(world, staff, may_delete, api, admin):
+    """Staff status alone does not delete; ``schedules.delete_schedule`` does, in the API as in
+    the admin (where only staff can sign in at all)."""
+    user = make_user("deleter", staff=staff, delete=may_delete)
+    response = api_client(user).delete(f"/api/v1/schedules/{world.other}/")
+    assert response.status_code == api
+    client = Client()
+    client.force_login(user)
+    url = reverse("admin:schedules_schedule_delete", args=[world.schedule])
+    response = client.post(url, {"post": "yes"})
+    if staff:
+        assert response.status_code == admin
+    else:
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert Schedule.objects.filter(pk=world.schedule).exists() is (not (staff and may_delete))

@@ -3,9 +3,9 @@
 page answers 429 to further attempts until that window ends.
 
 Failures are counted from Django's ``user_login_failed`` signal, so every failed
-``authenticate()`` counts, whatever asked for it. The refusal happens on the POST to
-``settings.LOGIN_URL`` (the admin login, the site's only password form) before the form runs,
-so a locked-out guess never reaches the password check and cannot succeed. Successful logins
+``authenticate()`` counts, whatever asked for it. The refusal happens on the POST to either
+password form (the site's sign-in page, ``settings.LOGIN_URL``, and the admin's) before the form
+runs, so a locked-out guess never reaches the password check and cannot succeed. Successful logins
 are never counted. Counts live in the default cache: per process with the local-memory cache,
 shared by every web process with Redis (``CACHE_URL``).
 """
@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.urls import reverse
 from rest_framework.settings import api_settings
 
 _KEY_PREFIX = "tsi:login-failures"
@@ -91,11 +92,15 @@ class LoginLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.path == resolve_url(settings.LOGIN_URL):
+        if request.method == "POST" and request.path in _password_forms():
             reason = locked_out(request, request.POST.get(_USERNAME, ""))
             if reason is not None:
                 return _too_many_failures(reason)
         return self.get_response(request)
+
+
+def _password_forms() -> set[str]:
+    return {resolve_url(settings.LOGIN_URL), reverse("admin:login")}
 
 
 def _too_many_failures(reason: str) -> HttpResponse:

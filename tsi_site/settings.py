@@ -121,7 +121,8 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+# The site's own sign-in page, for readers and uploaders; the admin's stays staff-only.
+LOGIN_URL = "login"
 # Where a login without a (safe) "next" page lands; Django's default, /accounts/profile/, is 404.
 LOGIN_REDIRECT_URL = "schedules:home"
 # Failed logins from one address, or for one username, within the window before the login

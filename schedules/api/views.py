@@ -59,7 +59,7 @@ UPLOAD_FILES = ("schedule", "visibility", "dark_periods")
         },
     ),
     destroy=extend_schema(
-        summary="Delete a schedule and everything under it (staff only)",
+        summary="Delete a schedule and everything under it (needs schedules.delete_schedule)",
         responses={
             204: OpenApiResponse(description="Deleted."),
             **error_responses(*READ_ERRORS),

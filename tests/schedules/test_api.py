@@ -42,11 +42,9 @@ def as_json(value):
 def users(db) -> dict[str, User]:
     uploader = User.objects.create_user("uploader")
     uploader.user_permissions.add(Permission.objects.get(codename="add_schedule"))
-    return {
-        "plain": User.objects.create_user("plain"),
-        "uploader": uploader,
-        "staff": User.objects.create_user("staff", is_staff=True),
-    }
+    staff = User.objects.create_user("staff", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="delete_schedule"))
+    return {"plain": User.objects.create_user("plain"), "uploader": uploader, "staff": staff}
 
 
 def client_for(user: User | None) -> APIClient:

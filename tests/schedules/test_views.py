@@ -144,7 +144,7 @@ def test_upload_and_jobs_need_the_permission(client, reader, db):
     reader.logout()
     for url in (reverse("schedules:upload"), reverse("schedules:job", args=[job.pk])):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
 def test_anonymous_list_needs_login_unless_public(client, db, settings):

@@ -9,7 +9,7 @@ from schedules.permissions import can_delete, can_read, can_upload
 
 class ScheduleAccess(BasePermission):
     """Reads follow ``TSI_PUBLIC_READ``; uploads need ``schedules.add_schedule``; deletes need
-    staff status."""
+    ``schedules.delete_schedule``."""
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
