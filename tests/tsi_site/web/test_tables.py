@@ -1,0 +1,46 @@
+"""Tables format the same values for the page and for CSV, each its own way."""
+
+from __future__ import annotations
+
+import io
+
+from tsi_site.web.tables import Column, HeaderCell, Table
+
+
+def test_table_csv_and_display_formats():
+    table = Table(
+        (Column("Name", wrap=True), Column("Value", 2),
+         Column("MJD", 5, grouped=False), Column("Flag")),
+        [("x,y", 1234.5678, 61000.123456789, True), ("", float("nan"), None, False)],
+    )  # fmt: skip
+    buffer = io.StringIO()
+    table.write_csv(buffer)
+    assert buffer.getvalue().splitlines() == [
+        "Name,Value,MJD,Flag",
+        '"x,y",1234.5678,61000.123456789,true',
+        ",,,false",
+    ]
+    first, second = table.display_rows()
+    assert [cell.text for cell in first] == ["x,y", "1,234.57", "61000.12346", "yes"]
+    assert first[0].wrap and not first[1].wrap
+    assert [cell.text for cell in second] == ["—", "—", "—", "no"]
+
+
+def test_page_columns_details_and_utc_times():
+    table = Table(
+        (Column("Issue", wrap=True, width="w-issue", detail="Field"),
+         Column("Field", page=False), Column("At (UTC)", utc=True),
+         Column("At (MJD)", 5, grouped=False, page=False)),
+        [("Too short", "requested_hours", "2026-03-01T22:04:11Z", 61100.92)],
+    )  # fmt: skip
+    assert table.page_header == [
+        HeaderCell("Issue", "w-issue"),
+        HeaderCell("At (UTC)", ""),
+    ]
+    [(issue, at)] = table.display_rows(page_columns=True)
+    assert (issue.text, issue.detail, issue.css) == ("Too short", "requested_hours", "wrap")
+    assert at.text == "2026-03-01 22:04:11"
+    assert len(table.display_rows()[0]) == 4  # reports and CSV keep every column
+    buffer = io.StringIO()
+    table.write_csv(buffer)
+    assert "2026-03-01T22:04:11Z" in buffer.getvalue()
