@@ -196,3 +196,192 @@ def overlap_durations(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     covered = area_until(stop) - area_until(start)
     totals[positive] = np.maximum(covered - (stop - start), 0.0)
     return totals
+
+
+def intersect_grouped_with_periods(
+    periods: np.ndarray, offsets: np.ndarray, merged: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each group's periods cut to one shared set ``merged`` (a ``merge_periods`` result).
+
+    Returns ``(pieces, piece_offsets, merged_rows)`` in the grouped layout of
+    ``merge_grouped_periods``: the positive-length pieces of every row inside every merged
+    period, and for each piece the row of ``merged`` it lies in (so callers can total time per
+    night). Pieces keep the input order, so merged groups give sorted, disjoint pieces.
+    """
+    periods = np.asarray(periods, dtype=np.float64).reshape(-1, 2)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    merged = np.asarray(merged, dtype=np.float64).reshape(-1, 2)
+    group_count = len(offsets) - 1
+    start, stop = periods[:, 0], periods[:, 1]
+    # Merged rows overlapping [start, stop] are those stopping after start and starting
+    # before stop: a contiguous run, since merged rows are sorted and disjoint.
+    first = np.searchsorted(merged[:, 1], start, side="right")
+    counts = np.searchsorted(merged[:, 0], stop, side="left") - first
+    counts = np.where(start < stop, np.maximum(counts, 0), 0)
+    rows, merged_rows = _expand_runs(first, counts)
+    piece_start = np.maximum(start[rows], merged[merged_rows, 0])
+    piece_stop = np.minimum(stop[rows], merged[merged_rows, 1])
+    positive = piece_start < piece_stop
+    rows, merged_rows = rows[positive], merged_rows[positive]
+    groups = np.repeat(np.arange(group_count), np.diff(offsets))[rows]
+    piece_offsets = np.zeros(group_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=group_count), out=piece_offsets[1:])
+    pieces = np.column_stack((piece_start[positive], piece_stop[positive]))
+    return pieces, piece_offsets, merged_rows
+
+
+def overlapping_pairs_between(
+    first_start: np.ndarray,
+    first_stop: np.ndarray,
+    second_start: np.ndarray,
+    second_stop: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair ``(i, j)`` of an interval of the first set and one of the second that
+    overlap by more than zero, with the overlap, in O((n + m) log(n + m) + pairs).
+
+    A pair overlaps iff the second starts inside ``[first start, first stop)`` or the first
+    starts inside ``(second start, second stop)``; each case is a contiguous run of the other
+    set sorted by start, and the two cases never count a pair twice. Pairs come grouped by
+    case, not sorted.
+    """
+    first_start = np.asarray(first_start, dtype=np.float64)
+    first_stop = np.asarray(first_stop, dtype=np.float64)
+    second_start = np.asarray(second_start, dtype=np.float64)
+    second_stop = np.asarray(second_stop, dtype=np.float64)
+    first_index = np.flatnonzero(first_start < first_stop)
+    second_index = np.flatnonzero(second_start < second_stop)
+    first_index = first_index[np.argsort(first_start[first_index], kind="stable")]
+    second_index = second_index[np.argsort(second_start[second_index], kind="stable")]
+    sorted_first_start = first_start[first_index]
+    sorted_second_start = second_start[second_index]
+
+    low = np.searchsorted(sorted_second_start, sorted_first_start, side="left")
+    high = np.searchsorted(sorted_second_start, first_stop[first_index], side="left")
+    owners_a, partners_a = _expand_runs(low, high - low)
+    low = np.searchsorted(sorted_first_start, sorted_second_start, side="right")
+    high = np.searchsorted(sorted_first_start, second_stop[second_index], side="left")
+    owners_b, partners_b = _expand_runs(low, np.maximum(high - low, 0))
+
+    i = np.concatenate((first_index[owners_a], first_index[partners_b]))
+    j = np.concatenate((second_index[partners_a], second_index[owners_b]))
+    overlap = np.minimum(first_stop[i], second_stop[j]) - np.maximum(
+        first_start[i], second_start[j]
+    )
+    return i, j, overlap
+
+
+def _expand_runs(first: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs ``first[k] : first[k] + counts[k]``, every ``(k, member)`` pair as two arrays."""
+    counts = np.asarray(counts, dtype=np.int64)
+    owners = np.repeat(np.arange(len(counts)), counts)
+    run_offsets = np.cumsum(counts) - counts
+    members = (
+        np.asarray(first, dtype=np.int64)[owners] + np.arange(len(owners)) - run_offsets[owners]
+    )
+    return owners, members
+
+
+class FreeTime:
+    """The time left free around a set of busy periods, for queries on many intervals at once.
+
+    Free time is the gaps between the merged busy periods (unbounded before the first and
+    after the last). A query interval meets a contiguous run of gaps: the two end gaps are cut
+    by the query and the inner ones lie wholly inside it, so a sparse table of gap lengths
+    (maxima over runs of 2**k gaps) answers "longest free stretch" and "earliest free stretch of
+    a given length" in O(log n) vectorised steps per query, without looping over gaps.
+    Touching busy periods leave no gap between them.
+    """
+
+    def __init__(self, busy: np.ndarray) -> None:
+        merged = merge_periods(busy)
+        merged = merged[merged[:, 0] < merged[:, 1]]
+        self.busy = merged
+        self.gap_start = np.concatenate(([-np.inf], merged[:, 1]))
+        self.gap_stop = np.concatenate((merged[:, 0], [np.inf]))
+        self._table = _sparse_max_table(self.gap_stop - self.gap_start)
+
+    def _runs(self, start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # First gap ending after start, last gap starting before stop; first > last when the
+        # whole query is busy.
+        first = np.searchsorted(self.busy[:, 0], start, side="right")
+        last = np.searchsorted(self.busy[:, 1], stop, side="left")
+        return first, last
+
+    def longest_within(self, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+        """Length of the longest free stretch inside each ``[start, stop]`` (0 when none)."""
+        start = np.asarray(start, dtype=np.float64)
+        stop = np.asarray(stop, dtype=np.float64)
+        first, last = self._runs(start, stop)
+        head = np.minimum(stop, self.gap_stop[first]) - np.maximum(start, self.gap_start[first])
+        tail_gap = np.maximum(last, first)
+        tail = np.minimum(stop, self.gap_stop[tail_gap]) - np.maximum(
+            start, self.gap_start[tail_gap]
+        )
+        inner = _range_max(self._table, first + 1, last - 1)
+        longest = np.maximum(np.maximum(head, tail), inner)
+        return np.where(first <= last, np.maximum(longest, 0.0), 0.0)
+
+    def earliest_fit(self, start: np.ndarray, stop: np.ndarray, length: np.ndarray) -> np.ndarray:
+        """The earliest ``t`` with ``[t, t + length]`` free and inside ``[start, stop]``, per
+        query; NaN when there is none. Inner gaps are compared by their length, so a fit
+        decided by the last bit of rounding may go either way."""
+        start = np.asarray(start, dtype=np.float64)
+        stop = np.asarray(stop, dtype=np.float64)
+        length = np.asarray(length, dtype=np.float64)
+        first, last = self._runs(start, stop)
+        meets = first <= last
+        head_start = np.maximum(start, self.gap_start[first])
+        head_fits = meets & (head_start + length <= np.minimum(stop, self.gap_stop[first]))
+        inner = _first_at_least(self._table, first + 1, last - 1, length)
+        inner_fits = meets & (inner <= last - 1)
+        tail_start = self.gap_start[np.maximum(last, 0)]
+        tail_fits = (
+            meets
+            & (last > first)
+            & (tail_start + length <= np.minimum(stop, self.gap_stop[np.maximum(last, 0)]))
+        )
+        inner_start = self.gap_start[np.minimum(inner, len(self.gap_start) - 1)]
+        return np.where(
+            head_fits,
+            head_start,
+            np.where(inner_fits, inner_start, np.where(tail_fits, tail_start, np.nan)),
+        )
+
+
+def _sparse_max_table(values: np.ndarray) -> np.ndarray:
+    """Row ``k`` holds the maximum of ``values[i : i + 2**k]`` at ``i`` (-inf past the end)."""
+    levels = max(1, len(values).bit_length())
+    table = np.full((levels, len(values)), -np.inf)
+    table[0] = values
+    for level in range(1, levels):
+        half = 1 << (level - 1)
+        table[level, : len(values) - half] = np.maximum(
+            table[level - 1, : len(values) - half], table[level - 1, half:]
+        )
+    return table
+
+
+def _range_max(table: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Maximum of the table's values over each inclusive ``[low, high]`` (-inf when empty)."""
+    size = np.maximum(high - low + 1, 1)
+    level = np.frexp(size)[1].astype(np.int64) - 1  # floor(log2(size)), exactly
+    width = table.shape[1]
+    left = np.clip(low, 0, width - 1)
+    right = np.clip(high - (1 << level) + 1, 0, width - 1)
+    best = np.maximum(table[level, left], table[level, right])
+    return np.where(high >= low, best, -np.inf)
+
+
+def _first_at_least(
+    table: np.ndarray, low: np.ndarray, high: np.ndarray, threshold: np.ndarray
+) -> np.ndarray:
+    """The first index in each ``[low, high]`` whose value is at least ``threshold``, or an
+    index past ``high`` when there is none (binary lifting over the sparse table)."""
+    position = np.asarray(low, dtype=np.int64).copy()
+    width = table.shape[1]
+    for level in range(table.shape[0] - 1, -1, -1):
+        step = 1 << level
+        inside = position + step - 1 <= high
+        below = table[level, np.clip(position, 0, width - 1)] < threshold
+        position += np.where(inside & below, step, 0)
+    return position

@@ -4,13 +4,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schedules.intervals import (
+    FreeTime,
     contained_in_own_periods,
     contained_in_periods,
     find_overlapping_pairs,
+    intersect_grouped_with_periods,
     merge_grouped_periods,
     merge_periods,
     overlap_counts,
     overlap_durations,
+    overlapping_pairs_between,
 )
 
 NAN = np.nan
@@ -192,3 +195,140 @@ class TestOverlappingPairs:
             overlap_durations(start, stop), [1.0, 0.75, 0.75, 0.0], atol=1e-9
         )
         assert overlap_counts(start, stop).tolist() == [2, 2, 2, 0]
+
+
+def brute_free_pieces(busy: np.ndarray, start: float, stop: float) -> list[tuple[float, float]]:
+    """[start, stop] minus every busy row, straight from the definition."""
+    pieces = [(start, stop)]
+    for busy_start, busy_stop in busy:
+        if not busy_start < busy_stop:
+            continue
+        cut = []
+        for low, high in pieces:
+            if busy_stop <= low or high <= busy_start:
+                cut.append((low, high))
+                continue
+            if low < busy_start:
+                cut.append((low, busy_start))
+            if busy_stop < high:
+                cut.append((busy_stop, high))
+        pieces = cut
+    return [(low, high) for low, high in pieces if high > low]
+
+
+class TestIntersectGroupedWithPeriods:
+    def test_pieces_keep_their_group_and_name_the_shared_row(self):
+        periods = np.array([[0.0, 5.0], [6.0, 7.0], [2.5, 3.5], [8.0, 9.0]])
+        offsets = np.array([0, 2, 2, 4])
+        merged = np.array([[1.0, 2.0], [3.0, 6.5]])
+        pieces, piece_offsets, rows = intersect_grouped_with_periods(periods, offsets, merged)
+        # Group 0: [0,5] meets [1,2] and [3,6.5]; [6,7] meets [3,6.5]. Group 2: [2.5,3.5]
+        # meets [3,6.5] only; [8,9] meets nothing.
+        np.testing.assert_array_equal(pieces, [[1, 2], [3, 5], [6, 6.5], [3, 3.5]])
+        np.testing.assert_array_equal(piece_offsets, [0, 3, 3, 4])
+        np.testing.assert_array_equal(rows, [0, 1, 1, 1])
+
+    def test_touching_gives_no_piece_and_reversed_rows_are_ignored(self):
+        periods = np.array([[0.0, 1.0], [3.0, 2.0], [NAN, 2.0]])
+        pieces, piece_offsets, rows = intersect_grouped_with_periods(
+            periods, np.array([0, 3]), np.array([[1.0, 4.0]])
+        )
+        assert pieces.shape == (0, 2) and rows.shape == (0,)
+        np.testing.assert_array_equal(piece_offsets, [0, 0])
+
+    @given(st.lists(intervals, max_size=4), intervals)
+    def test_matches_cutting_every_row_by_hand(self, groups, other):
+        periods = np.concatenate([np.empty((0, 2)), *groups])
+        offsets = np.concatenate(([0], np.cumsum([len(group) for group in groups])))
+        merged = merge_periods(other)
+        pieces, piece_offsets, rows = intersect_grouped_with_periods(periods, offsets, merged)
+        for index, group in enumerate(groups):
+            expected = [
+                (max(a, c), min(b, d), row)
+                for a, b in group
+                if a < b
+                for row, (c, d) in enumerate(merged)
+                if max(a, c) < min(b, d)
+            ]
+            own = slice(piece_offsets[index], piece_offsets[index + 1])
+            found = [(a, b, int(row)) for (a, b), row in zip(pieces[own], rows[own], strict=True)]
+            assert found == expected
+
+
+class TestOverlappingPairsBetween:
+    def test_cases_from_both_sides_touching_and_equal_starts(self):
+        first = np.array([[0.0, 2.0], [5.0, 6.0], [3.0, 4.0]])
+        second = np.array([[1.0, 3.0], [0.0, 10.0], [2.0, 3.0], [3.0, 3.0]])
+        i, j, overlap = overlapping_pairs_between(
+            first[:, 0], first[:, 1], second[:, 0], second[:, 1]
+        )
+        found = sorted(zip(i.tolist(), j.tolist(), overlap.tolist(), strict=True))
+        # [0,2] meets [1,3] (1) and [0,10] (2) but only touches [2,3]; [3,4] and [5,6] lie
+        # inside [0,10]; [3,4] touches [1,3] and [2,3]; the empty [3,3] meets nothing.
+        assert found == [(0, 0, 1.0), (0, 1, 2.0), (1, 1, 1.0), (2, 1, 1.0)]
+
+    @given(intervals, intervals)
+    def test_matches_the_quadratic_definition(self, first, second):
+        i, j, overlap = overlapping_pairs_between(
+            first[:, 0], first[:, 1], second[:, 0], second[:, 1]
+        )
+        found = sorted(zip(i.tolist(), j.tolist(), overlap.tolist(), strict=True))
+        expected = [
+            (a, b, min(first[a, 1], second[b, 1]) - max(first[a, 0], second[b, 0]))
+            for a in range(len(first))
+            for b in range(len(second))
+            if first[a, 0] < first[a, 1]
+            and second[b, 0] < second[b, 1]
+            and min(first[a, 1], second[b, 1]) > max(first[a, 0], second[b, 0])
+        ]
+        assert found == expected
+
+
+class TestFreeTime:
+    busy = np.array([[1.0, 2.0], [2.0, 3.0], [4.0, 4.5], [6.0, 9.0]])
+
+    def test_longest_free_stretch_inside_each_query(self):
+        free = FreeTime(self.busy)
+        start = np.array([0.0, 1.5, 2.5, 0.0, 7.0, 8.0])
+        stop = np.array([10.0, 2.5, 6.5, 0.5, 8.0, 12.0])
+        # Gaps: (-inf,1], [3,4], [4.5,6], [9,inf). [1,3] is busy throughout because the two
+        # busy periods touch; [2.5,6.5] holds [3,4] and [4.5,6] (1.5 h); [8,12] holds [9,12].
+        np.testing.assert_array_equal(
+            free.longest_within(start, stop), [1.5, 0.0, 1.5, 0.5, 0.0, 3.0]
+        )
+
+    def test_earliest_fit_takes_the_first_gap_long_enough_and_touching_is_free(self):
+        free = FreeTime(self.busy)
+        start = np.array([0.0, 0.0, 0.0, 2.5, 5.0, 0.0])
+        stop = np.array([10.0, 10.0, 11.0, 10.0, 10.0, 5.0])
+        length = np.array([1.0, 1.2, 2.0, 1.0, 0.5, 1.5])
+        # [0,1] fits before the first busy period (touching it); 1.2 skips [3,4] (1.0) and
+        # takes [4.5,6]; 2.0 only fits in [9,11]; from 2.5 the first free time is 3; from 5
+        # the rest of [4.5,6] holds 0.5; nothing of 1.5 fits in [0,5] after 0 except [0,1]
+        # which is too short.
+        np.testing.assert_array_equal(
+            free.earliest_fit(start, stop, length), [0.0, 4.5, 9.0, 3.0, 5.0, NAN]
+        )
+
+    def test_no_busy_time_leaves_every_query_free(self):
+        free = FreeTime(np.empty((0, 2)))
+        np.testing.assert_array_equal(free.longest_within(np.array([1.0]), np.array([3.0])), [2])
+        np.testing.assert_array_equal(
+            free.earliest_fit(np.array([1.0]), np.array([3.0]), np.array([2.0])), [1.0]
+        )
+
+    @given(intervals, st.lists(st.tuples(grid_value, grid_value, grid_value), max_size=8))
+    def test_matches_cutting_the_busy_time_out_by_hand(self, busy, queries):
+        free = FreeTime(busy)
+        rows = np.array([q for q in queries if q[0] < q[1]], dtype=np.float64).reshape(-1, 3)
+        start, stop, length = rows[:, 0], rows[:, 1], rows[:, 2]
+        longest = free.longest_within(start, stop)
+        earliest = free.earliest_fit(start, stop, length)
+        for k, (a, b, need) in enumerate(rows):
+            pieces = brute_free_pieces(busy, a, b)
+            assert longest[k] == max((high - low for low, high in pieces), default=0.0)
+            fitting = [low for low, high in pieces if high - low >= need]
+            if fitting:
+                assert earliest[k] == min(fitting)
+            else:
+                assert np.isnan(earliest[k])
