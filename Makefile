@@ -25,6 +25,8 @@ help:
 	@echo "make lint   - ruff check + format check + import layers (lint-imports) + makemigrations --check"
 	@echo "make bench  - benchmarks against DATABASE_URL (PostgreSQL)"
 
+ENV_FILE := .env
+
 $(STAMP): pyproject.toml
 	@python=$$($(FIND_PYTHON)); \
 	if [ -z "$$python" ]; then \
@@ -35,23 +37,29 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-venv install: $(STAMP)
+# Local settings for manage.py, so every command works as the README writes it. Never for
+# production: a deployment sets SECRET_KEY in its own environment.
+$(ENV_FILE):
+	@printf '# Local development settings, written by make. Not for production.\nSECRET_KEY=%s\n' \
+	  "$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@ with a generated SECRET_KEY for local use."
 
-migrate: $(STAMP)
+venv install: $(STAMP) $(ENV_FILE)
+
+migrate: $(STAMP) $(ENV_FILE)
 	@mkdir -p var
-	DEBUG=true $(PY) manage.py migrate --no-input -v 1
+	@LOG_LEVEL=WARNING $(PY) manage.py migrate --no-input -v 0
+	@echo "Database ready (migrated)."
 
 sample: migrate
-	@DEBUG=true $(PY) manage.py shell -c "from schedules.models import Schedule; import sys; sys.exit(0 if Schedule.objects.exists() else 3)" \
-	  && echo "Database already holds schedules; sample not loaded again." \
-	  || DEBUG=true $(PY) manage.py ingest $(SAMPLE) --name "Sample schedule"
+	@LOG_LEVEL=WARNING $(PY) manage.py shell --no-imports -c "from schedules.models import Schedule; import sys; sys.exit(0 if Schedule.objects.exists() else 3)" \
+	  && echo "The database already holds schedules; the sample is not loaded again." \
+	  || LOG_LEVEL=WARNING $(PY) manage.py ingest $(SAMPLE) --name "Sample schedule"
 
 run: sample
-	@DEBUG=true $(PY) manage.py ensure_admin
-	@echo "Serving TSI on http://$(HOST):$(PORT)/ (with a task worker); Ctrl-C stops both."
-	@trap 'kill 0' EXIT INT TERM; \
-	  DEBUG=true $(PY) manage.py db_worker --queue-name '*' & \
-	  DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	@LOG_LEVEL=WARNING $(PY) manage.py ensure_admin
+	@echo "Serving TSI on http://$(HOST):$(PORT)/ with a task worker; Ctrl-C stops both."
+	@DEBUG=true $(PY) deploy/dev.py $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,5 +1,6 @@
 """TSI settings. Every deploy-specific value comes from the environment (django-environ)."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -9,7 +10,8 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `make run` writes a local .env (a generated SECRET_KEY); the environment always wins over it.
+environ.Env.read_env(os.environ.get("TSI_ENV_FILE", BASE_DIR / ".env"), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -27,10 +27,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Created the admin account '{username}'.")
         if password_file.exists():
             password = password_file.read_text().strip()
-            self.stdout.write(f"Log in at /admin/ as '{username}' with password '{password}'")
+            self.stdout.write(f"Sign in as '{username}' with password '{password}'")
             self.stdout.write(f"(stored in {password_file}).")
         else:
             self.stdout.write(
-                f"Log in at /admin/ as '{username}' with the password you set "
+                f"Sign in as '{username}' with the password you set "
                 f"(reset it with: python manage.py changepassword {username})."
             )

@@ -216,7 +216,7 @@ def test_anonymous_visitors_are_sent_to_login(client, normal, settings):
     for name in PAGES:
         response = client.get(page_url(name, normal))
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:login"))
+        assert response["Location"].startswith(reverse("login"))
 
 
 def test_public_read_opens_the_pages(client, normal, settings):
