@@ -1,11 +1,13 @@
 """Admin for schedules, blocks, targets and ingest jobs, kept fast on 25,000-block schedules:
 no per-row queries (``list_select_related``), no full-table counts, no per-object delete lists."""
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
-from django.db import router
+from django.db import router, transaction
 
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
-from schedules.pipeline.refresh import refresh_analytics
+from schedules.pipeline.refresh import ContentClash, refresh_after_edit, refresh_analytics
 from tsi_site.web.downloads import native_export_response
 
 
@@ -84,8 +86,27 @@ class ScheduleAdmin(SummaryCountsMixin, admin.ModelAdmin):
         return False  # schedules arrive through ingest (command, upload page or API)
 
 
+class RefreshesSchedules:
+    """Edits that change what schedules hold refresh those schedules (analytics, findings and
+    checksum) in the same savepoint, so pages, CSVs and the API agree at once. An edit that would
+    make a schedule a copy of another stored one is undone, and the user is told why."""
+
+    def edit_and_refresh(self, request, edit: Callable[[], None], schedules) -> None:
+        try:
+            with transaction.atomic():
+                edit()
+                refresh_after_edit(list(schedules))
+        except ContentClash as clash:
+            request.tsi_edit_refused = True
+            messages.error(request, str(clash))
+
+    def message_user(self, request, message, *args, **kwargs) -> None:
+        if not getattr(request, "tsi_edit_refused", False):
+            super().message_user(request, message, *args, **kwargs)
+
+
 @admin.register(SchedulingBlock)
-class SchedulingBlockAdmin(admin.ModelAdmin):
+class SchedulingBlockAdmin(RefreshesSchedules, admin.ModelAdmin):
     list_display = (
         "source_block_id",
         "block_name",
@@ -110,27 +131,30 @@ class SchedulingBlockAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        # The admin view runs in a transaction: the refresh commits (or not) with the edit.
-        super().save_model(request, obj, form, change)
-        refresh_analytics(obj.schedule)
+        save = super().save_model
+        self.edit_and_refresh(request, lambda: save(request, obj, form, change), [obj.schedule])
 
     def delete_model(self, request, obj) -> None:
-        schedule = obj.schedule
-        super().delete_model(request, obj)
-        refresh_analytics(schedule)
+        delete = super().delete_model
+        self.edit_and_refresh(request, lambda: delete(request, obj), [obj.schedule])
 
     def delete_queryset(self, request, queryset) -> None:
         schedules = list(Schedule.objects.filter(blocks__in=queryset).distinct())
-        super().delete_queryset(request, queryset)
-        for schedule in schedules:
-            refresh_analytics(schedule)
+        delete = super().delete_queryset
+        self.edit_and_refresh(request, lambda: delete(request, queryset), schedules)
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(RefreshesSchedules, admin.ModelAdmin):
     list_display = ("name", "ra_deg", "dec_deg", "pm_ra_mas_per_year", "pm_dec_mas_per_year")
     search_fields = ("name",)
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A target is shared: every schedule with a block observing it changes with it.
+        schedules = Schedule.objects.filter(blocks__target=obj).distinct() if change else []
+        save = super().save_model
+        self.edit_and_refresh(request, lambda: save(request, obj, form, change), schedules)
 
 
 @admin.register(IngestJob)

@@ -94,3 +94,58 @@ def test_refresh_action(admin_client, store_schedule):
     )
     assert response.status_code == 302
     assert BlockAnalytics.objects.filter(schedule=schedule).count() == 3
+
+
+def admin_post(client, url: str, **changes) -> object:
+    """Submit the admin change form of ``url`` as shown, with ``changes`` applied."""
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields} | changes
+    return client.post(url, {key: "" if value is None else value for key, value in data.items()})
+
+
+def test_editing_a_target_refreshes_every_schedule_observing_it(admin_client, store_schedule):
+    """Pages and CSVs read the analytics, the blocks API the target: they agree after an edit."""
+    first = store_schedule([dict(source_id="a", target_name="Vega", ra_deg=279.2)], name="one")
+    second = store_schedule([dict(source_id="b", target_name="Vega", ra_deg=279.2)], name="two")
+    target = SchedulingBlock.objects.get(schedule=first).target
+    assert SchedulingBlock.objects.get(schedule=second).target == target
+    url = reverse("admin:schedules_target_change", args=[target.pk])
+    assert admin_post(admin_client, url, ra_deg=10.5).status_code == 302
+    for schedule, block in ((first, "a"), (second, "b")):
+        assert BlockAnalytics.objects.get(schedule=schedule).source_block_id == block
+        assert BlockAnalytics.objects.get(schedule=schedule).ra_deg == 10.5
+        sky_map = admin_client.get(f"/schedules/{schedule.pk}/sky-map/?csv=sky-map")
+        assert "10.5" in sky_map.content.decode().splitlines()[1]
+        api = admin_client.get(f"/api/v1/schedules/{schedule.pk}/blocks/").json()
+        assert api["results"][0]["target"]["ra_deg"] == 10.5
+
+
+def test_after_an_edit_the_checksum_identifies_the_stored_content(admin_client, store_schedule):
+    from schedules.formats import InputFile, read_schedule
+    from schedules.pipeline.ingest import ingest_schedule_data
+    from schedules.selectors import export_schedule_native
+
+    schedule = store_schedule([dict(source_id="a", priority=1.0), dict(source_id="b")])
+    before = schedule.checksum
+    block = SchedulingBlock.objects.get(schedule=schedule, source_block_id="a")
+    url = reverse("admin:schedules_schedulingblock_change", args=[block.pk])
+    assert admin_post(admin_client, url, priority=7.0).status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.checksum != before
+    again = read_schedule(InputFile("export.json", export_schedule_native(schedule)))
+    outcome = ingest_schedule_data(again, name="re-ingested")
+    assert (outcome.created, outcome.schedule.pk) == (False, schedule.pk)
+
+
+def test_an_edit_that_would_copy_another_schedule_is_refused(admin_client, store_schedule):
+    store_schedule([dict(source_id="a", priority=7.0)], name="original")
+    copy = store_schedule([dict(source_id="a", priority=1.0)], name="copy")
+    block = SchedulingBlock.objects.get(schedule=copy)
+    url = reverse("admin:schedules_schedulingblock_change", args=[block.pk])
+    response = admin_post(admin_client, url, priority=7.0)
+    assert response.status_code == 302
+    messages = [str(m) for m in admin_client.get(response["Location"]).context["messages"]]
+    assert any("already stored" in message for message in messages), messages
+    block.refresh_from_db()
+    assert block.priority == 1.0
+    assert BlockAnalytics.objects.get(block=block).priority == 1.0
