@@ -16,7 +16,9 @@ class UploadForm(forms.Form):
     visibility_file = forms.FileField(
         label="Visibility (possible periods) file",
         required=False,
-        help_text="Optional: the blocks' visibility periods, when the schedule file lacks them.",
+        help_text="The blocks' visibility periods, when the schedule file lacks them. Raw "
+        "schedules keep them in this separate possible-periods file: without it every block "
+        "counts as impossible.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
     dark_periods_file = forms.FileField(

@@ -58,6 +58,10 @@ class Target(models.Model):
 class Schedule(models.Model):
     """One uploaded schedule; same name, new content ⇒ next version."""
 
+    class VisibilitySource(models.TextChoices):
+        FILE = "file", "From the uploaded files"
+        NONE = "none", "None given (every block impossible)"
+
     name = models.CharField(max_length=255, db_index=True)
     version = models.PositiveIntegerField(default=1)
     checksum = models.CharField(max_length=64, unique=True)
@@ -75,6 +79,12 @@ class Schedule(models.Model):
     dark_periods = models.JSONField(default=list, blank=True, help_text="[[start, stop], …] MJD")
     possible_periods = models.JSONField(
         default=list, blank=True, help_text="Merged union of every block's visibility, MJD"
+    )
+    visibility_source = models.CharField(
+        max_length=16,
+        choices=VisibilitySource.choices,
+        default=VisibilitySource.FILE,
+        help_text="Where the blocks' visibility periods came from.",
     )
     notes = models.TextField(blank=True, default="")
 

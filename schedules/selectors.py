@@ -16,8 +16,9 @@ _STORED_COLUMNS = tuple(column for column in FILE_COLUMNS if column.stored)
 
 
 def schedule_list(*, search: str = "") -> QuerySet[Schedule]:
-    """Schedules newest first, optionally filtered by name or checksum prefix."""
-    schedules = Schedule.objects.select_related("uploaded_by")
+    """Schedules newest first, optionally filtered by name or checksum prefix, each with its
+    uploader and headline summary (the list shows every schedule's health)."""
+    schedules = Schedule.objects.select_related("uploaded_by", "summary")
     if search:
         schedules = schedules.filter(name__icontains=search) | schedules.filter(
             checksum__startswith=search.lower()

@@ -117,6 +117,7 @@ OVERVIEW = OpenApiExample(
             "period_start_mjd": 60694.0,
             "period_end_mjd": 60696.0,
             "location": None,
+            "visibility_source": "file",
         },
         "summary": {
             "total_blocks": 4,

@@ -96,6 +96,7 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "period_start_mjd",
             "period_end_mjd",
             "location",
+            "visibility_source",
         ]
         read_only_fields = fields
 

@@ -39,6 +39,25 @@ class IngestOutcome:
     name: str
     block_count: int
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    warnings: list[str] = field(default_factory=list)  # what the uploader should know
+
+
+NO_VISIBILITY_WARNING = (
+    "No visibility periods were given (a raw schedule keeps them in a separate possible-periods "
+    "file), so every block counts as impossible. Ingest it again with its visibility file."
+)
+
+
+def visibility_source(data: ScheduleData) -> str:
+    """Where the blocks' visibility came from: the files, or nowhere."""
+    if data.block_count and not len(data.visibility_periods):
+        return Schedule.VisibilitySource.NONE
+    return Schedule.VisibilitySource.FILE
+
+
+def ingest_warnings(data: ScheduleData) -> list[str]:
+    """What the person ingesting ``data`` should know before relying on the result."""
+    return [NO_VISIBILITY_WARNING] if visibility_source(data) == "none" else []
 
 
 class PhaseTimer:
@@ -123,14 +142,16 @@ def ingest_schedule_data(
         checksum = data.checksum()
         existing = Schedule.objects.filter(checksum=checksum).first()
     if existing is not None:
-        return _existing(existing, checksum, timer)
+        return _existing(existing, checksum, timer, data)
 
     report("transform", 0.0)
     with timer.phase("transform"):
         result = transform(data)
     report("transform", 1.0)
     if dry_run:
-        return IngestOutcome(None, True, checksum, name, data.block_count, timer.seconds)
+        return IngestOutcome(
+            None, True, checksum, name, data.block_count, timer.seconds, ingest_warnings(data)
+        )
 
     report("load", 0.0)
     with timer.phase("load"), transaction.atomic():
@@ -138,7 +159,7 @@ def ingest_schedule_data(
         # Another process may have stored the same content while we were transforming.
         existing = Schedule.objects.filter(checksum=checksum).first()
         if existing is not None:
-            return _existing(existing, checksum, timer)
+            return _existing(existing, checksum, timer, data)
         schedule = _create_schedule(data, result, checksum, name, uploaded_by)
         store_schedule_content(schedule, data, result, progress=lambda f: report("load", f))
     report("load", 1.0)
@@ -150,13 +171,27 @@ def ingest_schedule_data(
         schedule.block_count,
     )
     return IngestOutcome(
-        schedule, True, checksum, schedule.name, schedule.block_count, timer.seconds
+        schedule,
+        True,
+        checksum,
+        schedule.name,
+        schedule.block_count,
+        timer.seconds,
+        ingest_warnings(data),
     )
 
 
-def _existing(schedule: Schedule, checksum: str, timer: PhaseTimer) -> IngestOutcome:
+def _existing(
+    schedule: Schedule, checksum: str, timer: PhaseTimer, data: ScheduleData
+) -> IngestOutcome:
     return IngestOutcome(
-        schedule, False, checksum, schedule.name, schedule.block_count, timer.seconds
+        schedule,
+        False,
+        checksum,
+        schedule.name,
+        schedule.block_count,
+        timer.seconds,
+        ingest_warnings(data),
     )
 
 
@@ -189,4 +224,5 @@ def _create_schedule(
         location_height_m=location.height_m if location else None,
         dark_periods=data.dark_periods.tolist(),
         possible_periods=result.possible_periods.tolist(),
+        visibility_source=visibility_source(data),
     )

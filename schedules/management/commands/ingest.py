@@ -26,7 +26,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("schedule", help="schedule JSON file")
-        parser.add_argument("--visibility", help="possible-periods (visibility) JSON file")
+        parser.add_argument(
+            "--visibility",
+            help="possible-periods (visibility) JSON file; raw schedules keep their visibility "
+            "in this separate file, and without any every block counts as impossible",
+        )
         parser.add_argument("--dark-periods", help="dark-periods JSON file")
         parser.add_argument("--name", help="schedule name (default: the file's name field or stem)")
         parser.add_argument(
@@ -67,6 +71,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{error}\nNothing was written to the database.", returncode=EXIT_BAD_INPUT
             ) from None
+        if not as_json:
+            for warning in outcome.warnings:
+                self.stderr.write(f"Warning: {warning}")
         self.stdout.write(_render(outcome, dry_run=options["dry_run"], as_json=as_json))
 
 
@@ -87,6 +94,7 @@ def _render(outcome: IngestOutcome, *, dry_run: bool, as_json: bool) -> str:
                 "created": outcome.created and not dry_run,
                 "already_ingested": not outcome.created,
                 "dry_run": dry_run,
+                "warnings": outcome.warnings,
                 "timings": {phase: round(seconds, 4) for phase, seconds in outcome.timings.items()},
             }
         ).decode()
