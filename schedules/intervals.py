@@ -281,15 +281,68 @@ def _expand_runs(first: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.
     return owners, members
 
 
+class RangeMaximum:
+    """Maxima of ``values`` over runs of consecutive positions, for many runs at once.
+
+    A sparse table (row ``k`` holds the maximum of ``values[i : i + 2**k]`` at ``i``) answers
+    a run in O(1) and "the first position in a run reaching a threshold" in O(log n)
+    vectorised steps; runs of sorted, disjoint intervals met by a query interval are what
+    the callers ask about (the gaps between busy periods, the periods' owners' priorities).
+    """
+
+    def __init__(self, values: np.ndarray) -> None:
+        values = np.asarray(values, dtype=np.float64)
+        width = len(values)
+        table = np.full((max(1, width.bit_length()), width), -np.inf)
+        table[0] = values
+        for level in range(1, len(table)):
+            half = 1 << (level - 1)
+            table[level, : width - half] = np.maximum(
+                table[level - 1, : width - half], table[level - 1, half:]
+            )
+        self._table = table
+
+    def between(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Maximum over each inclusive ``[low, high]``; -inf for empty runs."""
+        low = np.asarray(low, dtype=np.int64)
+        high = np.asarray(high, dtype=np.int64)
+        table = self._table
+        width = table.shape[1]
+        if not width:
+            return np.full(len(low), -np.inf)
+        level = np.frexp(np.maximum(high - low + 1, 1))[1].astype(np.int64) - 1  # floor(log2)
+        left = np.clip(low, 0, width - 1)
+        right = np.clip(high - (1 << level) + 1, 0, width - 1)
+        best = np.maximum(table[level, left], table[level, right])
+        return np.where(high >= low, best, -np.inf)
+
+    def first_at_least(
+        self, low: np.ndarray, high: np.ndarray, threshold: np.ndarray
+    ) -> np.ndarray:
+        """The first position in each ``[low, high]`` whose value is at least ``threshold``,
+        or a position past ``high`` when there is none (binary lifting)."""
+        table = self._table
+        position = np.asarray(low, dtype=np.int64).copy()
+        width = table.shape[1]
+        if not width:
+            return np.maximum(position, np.asarray(high, dtype=np.int64) + 1)
+        for level in range(len(table) - 1, -1, -1):
+            step = 1 << level
+            inside = position + step - 1 <= high
+            below = table[level, np.clip(position, 0, width - 1)] < threshold
+            position += np.where(inside & below, step, 0)
+        return position
+
+
 class FreeTime:
     """The time left free around a set of busy periods, for queries on many intervals at once.
 
     Free time is the gaps between the merged busy periods (unbounded before the first and
     after the last). A query interval meets a contiguous run of gaps: the two end gaps are cut
-    by the query and the inner ones lie wholly inside it, so a sparse table of gap lengths
-    (maxima over runs of 2**k gaps) answers "longest free stretch" and "earliest free stretch of
-    a given length" in O(log n) vectorised steps per query, without looping over gaps.
-    Touching busy periods leave no gap between them.
+    by the query and the inner ones lie wholly inside it, so a ``RangeMaximum`` of gap lengths
+    answers "longest free stretch" and "earliest free stretch of a given length" in O(log n)
+    vectorised steps per query, without looping over gaps. Touching busy periods leave no gap
+    between them.
     """
 
     def __init__(self, busy: np.ndarray) -> None:
@@ -298,7 +351,7 @@ class FreeTime:
         self.busy = merged
         self.gap_start = np.concatenate(([-np.inf], merged[:, 1]))
         self.gap_stop = np.concatenate((merged[:, 0], [np.inf]))
-        self._table = _sparse_max_table(self.gap_stop - self.gap_start)
+        self._lengths = RangeMaximum(self.gap_stop - self.gap_start)
 
     def _runs(self, start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # First gap ending after start, last gap starting before stop; first > last when the
@@ -317,7 +370,7 @@ class FreeTime:
         tail = np.minimum(stop, self.gap_stop[tail_gap]) - np.maximum(
             start, self.gap_start[tail_gap]
         )
-        inner = _range_max(self._table, first + 1, last - 1)
+        inner = self._lengths.between(first + 1, last - 1)
         longest = np.maximum(np.maximum(head, tail), inner)
         return np.where(first <= last, np.maximum(longest, 0.0), 0.0)
 
@@ -332,7 +385,7 @@ class FreeTime:
         meets = first <= last
         head_start = np.maximum(start, self.gap_start[first])
         head_fits = meets & (head_start + length <= np.minimum(stop, self.gap_stop[first]))
-        inner = _first_at_least(self._table, first + 1, last - 1, length)
+        inner = self._lengths.first_at_least(first + 1, last - 1, length)
         inner_fits = meets & (inner <= last - 1)
         tail_start = self.gap_start[np.maximum(last, 0)]
         tail_fits = (
@@ -346,42 +399,3 @@ class FreeTime:
             head_start,
             np.where(inner_fits, inner_start, np.where(tail_fits, tail_start, np.nan)),
         )
-
-
-def _sparse_max_table(values: np.ndarray) -> np.ndarray:
-    """Row ``k`` holds the maximum of ``values[i : i + 2**k]`` at ``i`` (-inf past the end)."""
-    levels = max(1, len(values).bit_length())
-    table = np.full((levels, len(values)), -np.inf)
-    table[0] = values
-    for level in range(1, levels):
-        half = 1 << (level - 1)
-        table[level, : len(values) - half] = np.maximum(
-            table[level - 1, : len(values) - half], table[level - 1, half:]
-        )
-    return table
-
-
-def _range_max(table: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """Maximum of the table's values over each inclusive ``[low, high]`` (-inf when empty)."""
-    size = np.maximum(high - low + 1, 1)
-    level = np.frexp(size)[1].astype(np.int64) - 1  # floor(log2(size)), exactly
-    width = table.shape[1]
-    left = np.clip(low, 0, width - 1)
-    right = np.clip(high - (1 << level) + 1, 0, width - 1)
-    best = np.maximum(table[level, left], table[level, right])
-    return np.where(high >= low, best, -np.inf)
-
-
-def _first_at_least(
-    table: np.ndarray, low: np.ndarray, high: np.ndarray, threshold: np.ndarray
-) -> np.ndarray:
-    """The first index in each ``[low, high]`` whose value is at least ``threshold``, or an
-    index past ``high`` when there is none (binary lifting over the sparse table)."""
-    position = np.asarray(low, dtype=np.int64).copy()
-    width = table.shape[1]
-    for level in range(table.shape[0] - 1, -1, -1):
-        step = 1 << level
-        inside = position + step - 1 <= high
-        below = table[level, np.clip(position, 0, width - 1)] < threshold
-        position += np.where(inside & below, step, 0)
-    return position

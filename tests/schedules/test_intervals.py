@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from schedules.intervals import (
     FreeTime,
+    RangeMaximum,
     contained_in_own_periods,
     contained_in_periods,
     find_overlapping_pairs,
@@ -332,3 +333,40 @@ class TestFreeTime:
                 assert earliest[k] == min(fitting)
             else:
                 assert np.isnan(earliest[k])
+
+
+class TestRangeMaximum:
+    def test_maxima_and_first_reaching_a_threshold(self):
+        ranges = RangeMaximum(np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0]))
+        low, high = np.array([0, 1, 3, 4, 2]), np.array([6, 1, 3, 2, 6])
+        np.testing.assert_array_equal(ranges.between(low, high), [9, 1, 1, -np.inf, 9])
+        # First value >= 4 from 0 is at 2; >= 6 from 3 at 5; nothing >= 10 in [0, 6] (7).
+        first = ranges.first_at_least(
+            np.array([0, 3, 0]), np.array([6, 6, 6]), 4.0 + np.array([0, 2, 6])
+        )
+        np.testing.assert_array_equal(first, [2, 5, 7])
+
+    def test_no_values(self):
+        ranges = RangeMaximum(np.empty(0))
+        assert ranges.between(np.array([0]), np.array([-1])).tolist() == [-np.inf]
+
+    @given(
+        st.lists(st.integers(-5, 5), min_size=1, max_size=40),
+        st.lists(
+            st.tuples(st.integers(0, 45), st.integers(-1, 45), st.integers(-5, 6)), max_size=10
+        ),
+    )
+    def test_matches_scanning_each_run(self, values, queries):
+        ranges = RangeMaximum(np.array(values, dtype=np.float64))
+        rows = np.array(queries, dtype=np.int64).reshape(-1, 3)
+        low, high = np.minimum(rows[:, 0], len(values)), np.minimum(rows[:, 1], len(values) - 1)
+        maxima = ranges.between(low, high)
+        first = ranges.first_at_least(low, high, rows[:, 2].astype(np.float64))
+        for k in range(len(rows)):
+            run = values[low[k] : high[k] + 1]
+            assert maxima[k] == max(run, default=-np.inf)
+            reaching = [i for i in range(low[k], high[k] + 1) if values[i] >= rows[k, 2]]
+            if reaching:
+                assert first[k] == reaching[0]
+            else:
+                assert first[k] > high[k]
