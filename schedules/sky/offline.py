@@ -1,0 +1,92 @@
+"""Astropy strictly offline: the IERS tables bundled in ``astropy-iers-data``, no downloads,
+and, for times past the bundled predictions, one plain warning instead of an error.
+
+Every sky module makes its astropy times with :func:`utc_times` and its sites with
+:func:`earth_location`, so the configuration is in place before astropy computes anything.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import numpy as np
+from astropy import units
+from astropy.coordinates import EarthLocation
+from astropy.time import Time
+from astropy.utils import data as astropy_data
+from astropy.utils import iers
+from astropy.utils.exceptions import AstropyWarning
+from erfa import ErfaWarning
+
+from schedules.sky.sites import Site
+
+
+class SkyAccuracyWarning(UserWarning):
+    """Times beyond the bundled Earth-orientation data: results may be off by about a second."""
+
+
+_lock = threading.Lock()
+_valid_mjd: tuple[float, float] | None = None
+# Astropy's own messages for the same condition, repeated on every call; ours replaces them.
+_QUIET = (
+    ("ignore", "", iers.IERSDegradedAccuracyWarning),
+    ("ignore", "Tried to get polar motions", AstropyWarning),
+    ("ignore", 'ERFA function "[a-z0-9]+" yielded [0-9]+ of "dubious year', ErfaWarning),
+)
+
+
+def use_bundled_tables() -> tuple[float, float]:
+    """Point astropy at the bundled IERS-A and leap-second tables with downloads off; returns
+    the MJD range they cover. Idempotent and cheap after the first call."""
+    global _valid_mjd
+    with _lock:
+        if _valid_mjd is None:
+            iers.conf.auto_download = False
+            iers.conf.iers_degraded_accuracy = "warn"
+            astropy_data.conf.allow_internet = False
+            # A plain IERS-A table, not IERS_Auto: IERS_Auto refuses predictions once its
+            # file is older than auto_max_age, which depends on today's date.
+            table = iers.IERS_A.open(iers.IERS_A_FILE)
+            iers.earth_orientation_table.set(table)
+            leap_seconds = iers.LeapSeconds.open(iers.IERS_LEAP_SECOND_FILE)
+            _valid_mjd = (
+                float(table["MJD"][0].value),
+                min(float(table["MJD"][-1].value), float(leap_seconds.expires.mjd)),
+            )
+        for action, message, category in _QUIET:
+            # Re-added when something (a test runner) reset the filters; checked first so the
+            # filter list, and with it the once-per-place warning registry, stays untouched.
+            if not any(
+                item[0] == action and item[2] is category and _pattern(item[1]) == message
+                for item in warnings.filters
+            ):
+                warnings.filterwarnings(action, message=message, category=category)
+        return _valid_mjd
+
+
+def utc_times(mjd: np.ndarray | float) -> Time:
+    """Astropy times for UTC MJDs, warning once when they lie beyond the bundled tables."""
+    first, last = use_bundled_tables()
+    values = np.asarray(mjd, dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    if finite.size and (finite.min() < first or finite.max() > last):
+        warnings.warn(
+            f"times outside MJD {first:.0f}–{last:.0f} lie beyond the bundled IERS data "
+            "(astropy-iers-data): UT1−UTC, polar motion and leap seconds are extrapolated, "
+            "so computed times may be off by about a second",
+            SkyAccuracyWarning,
+            stacklevel=1,
+        )
+    return Time(values, format="mjd", scale="utc")
+
+
+def earth_location(site: Site) -> EarthLocation:
+    use_bundled_tables()
+    return EarthLocation.from_geodetic(
+        site.lon_deg * units.deg, site.lat_deg * units.deg, site.height_m * units.m
+    )
+
+
+def _pattern(compiled: object) -> str:
+    return "" if compiled is None else getattr(compiled, "pattern", str(compiled))
