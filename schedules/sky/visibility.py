@@ -37,8 +37,8 @@ from schedules.sky.sites import Site
 
 SECONDS_PER_DAY = 86400.0
 # A target's CIRS place moves by a few arcseconds a week (aberration, precession); the
-# right ascension is interpolated linearly between epochs and the declination taken from
-# the nearest one, which keeps window edges well inside a second.
+# right ascension and the hour-angle limits are interpolated linearly between epochs, which
+# keeps window edges well inside a second.
 EPOCH_SPACING_DAYS = 8.0
 # Pieces reaching ±π (lower culmination) are stretched by a second so that the windows of
 # consecutive transits overlap and merge instead of leaving a rounding gap.
@@ -100,14 +100,26 @@ def visibility_windows(
     high = np.where(high >= math.pi, high + _SEAM, high)
     first_piece = np.cumsum(counts) - counts
 
-    transit, epoch = _transits(alpha, epochs, rotation, span_start, span_end)
-    row = (np.arange(blocks)[:, None] * epoch_count + epoch).ravel()
+    transit, left, fraction = _transits(alpha, epochs, rotation, span_start, span_end)
+    # Hour-angle limits move with the declination: interpolate them between the two epochs
+    # around each transit when both have the same pieces, else take the nearer epoch's.
+    row_left = (np.arange(blocks)[:, None] * epoch_count + left).ravel()
+    row_right = row_left + 1
+    fraction = np.clip(fraction.ravel(), 0.0, 1.0)
+    same = counts[row_left] == counts[row_right]
+    row = np.where(same | (fraction < 0.5), row_left, row_right)
     pieces_per_transit = counts[row]
     owner = np.repeat(np.arange(row.size), pieces_per_transit)
-    piece = np.repeat(first_piece[row], pieces_per_transit) + ramp(pieces_per_transit)
+    position = ramp(pieces_per_transit)
+    piece = first_piece[row][owner] + position
+    other = np.where(same[owner], first_piece[row_right][owner] + position, piece)
+    weight = np.where(row[owner] == row_left[owner], fraction[owner], 0.0)
+    piece_low = low[piece] + weight * (low[other] - low[piece])
+    piece_high = high[piece] + weight * (high[other] - high[piece])
     block = owner // transit.shape[1]
-    start = transit.ravel()[owner] + low[piece] / EARTH_ROTATION_RAD_PER_DAY
-    stop = transit.ravel()[owner] + high[piece] / EARTH_ROTATION_RAD_PER_DAY
+    at = transit.ravel()[owner]
+    start = at + piece_low / EARTH_ROTATION_RAD_PER_DAY
+    stop = at + piece_high / EARTH_ROTATION_RAD_PER_DAY
 
     start = np.fmax(start, np.asarray(fixed_start_mjd, dtype=np.float64)[block])
     stop = np.fmin(stop, np.asarray(fixed_stop_mjd, dtype=np.float64)[block])
@@ -151,9 +163,9 @@ def _transits(
     rotation: EarthRotation,
     span_start: float,
     span_end: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Upper transits of every target covering the span (``(blocks, transits)`` MJD) and the
-    epoch nearest each, whose hour-angle pieces apply to it."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Upper transits of every target covering the span (``(blocks, transits)`` MJD), with
+    the epoch before each and the fraction of the way to the next."""
     count = math.ceil((span_end - span_start) / SIDEREAL_DAY) + 2
     angle_at_start = rotation.angle(np.array([span_start]))[0]
     first = span_start + wrap(alpha[:, 0] - angle_at_start) / EARTH_ROTATION_RAD_PER_DAY
@@ -168,8 +180,7 @@ def _transits(
     alpha_right = np.take_along_axis(alpha, left + 1, axis=1)
     alpha_at = alpha_left + fraction * (alpha_right - alpha_left)
     transit = guess + wrap(alpha_at - rotation.angle(guess)) / EARTH_ROTATION_RAD_PER_DAY
-    nearest = np.clip(np.rint((transit - epochs[0]) / step).astype(np.int64), 0, len(epochs) - 1)
-    return transit, nearest
+    return transit, left, fraction
 
 
 def _offsets(owner: np.ndarray, groups: int) -> np.ndarray:
