@@ -45,6 +45,13 @@ def _fresh_throttle_history():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _public_schema(settings):
+    """These tests read the schema as a client would; who may read it is the permission
+    matrix's business (tests/test_permissions.py)."""
+    settings.TSI_PUBLIC_READ = True
+
+
 def test_spectacular_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
     assert (tmp_path / "s.yml").stat().st_size > 0

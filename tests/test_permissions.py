@@ -132,8 +132,8 @@ API = {
     "own job": Row("GET", "/api/v1/jobs/{job}/", (401, 404, 200, 200, 401)),
     "another user's job": Row("GET", "/api/v1/jobs/{others_job}/", (401, 404, 404, 200, 401)),
     "health": Row("GET", "/api/v1/health/", (200, 200, 200, 200, 200)),
-    "schema": Row("GET", "/api/schema/", (200, 200, 200, 200, 200)),
-    "docs": Row("GET", "/api/docs/", (200, 200, 200, 200, 200)),
+    "schema": Row("GET", "/api/schema/", (401, 200, 200, 200, 200)),
+    "docs": Row("GET", "/api/docs/", (401, 200, 200, 200, 200)),
     "unknown endpoint": Row("GET", "/api/v1/nothing-here/", (404, 404, 404, 404, 404)),
 }
 

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from tsi_site.api.converters import DatabaseIdConverter
-from tsi_site.api.errors import unknown_endpoint
+from tsi_site.api.errors import JsonErrorsMixin, unknown_endpoint
 from tsi_site.api.health import HealthView
 
 register_converter(DatabaseIdConverter, "dbid")
@@ -19,9 +19,17 @@ v1 = [
     path("", include("validation.api.urls")),
 ]
 
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+    pass
+
+
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^", unknown_endpoint),
 ]

@@ -44,15 +44,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers static files itself: they get these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tsi_site.request_checks.RequestChecksMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, so a refused login still gets every security header from the middleware above.
     "tsi_site.login_limits.LoginLimitMiddleware",
 ]
@@ -154,10 +156,19 @@ DATA_SOURCE = env("DATA_SOURCE", default="etl")
 TSI_PUBLIC_READ = env.bool("TSI_PUBLIC_READ", default=False)
 # Largest accepted schedule or companion file; real possible-periods files are ~110 MB.
 TSI_MAX_UPLOAD_BYTES = env.int("TSI_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+# Files one upload may carry (schedule, visibility, dark periods): bounds a request's body.
+TSI_MAX_UPLOAD_FILES = 3
 # Deepest JSON nesting accepted in an input file; real files nest 7 levels.
 TSI_MAX_JSON_DEPTH = env.int("TSI_MAX_JSON_DEPTH", default=64)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# First: cuts an upload off as soon as one file passes TSI_MAX_UPLOAD_BYTES, whatever the
+# request declared.
+FILE_UPLOAD_HANDLERS = [
+    "tsi_site.upload_limits.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -184,7 +195,8 @@ REST_FRAMEWORK = {
         "user": env("TSI_API_USER_RATE", default="1000/minute"),
     },
     # Proxies in front of the app (load balancer…), so throttling sees the client's address.
-    "NUM_PROXIES": env.int("TSI_API_NUM_PROXIES", default=None),
+    # 0: client addresses come from the socket; X-Forwarded-For counts only behind proxies.
+    "NUM_PROXIES": env.int("TSI_API_NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "tsi_site.api.errors.api_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -200,6 +212,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page are read like everything else (TSI_PUBLIC_READ).
+    "SERVE_PERMISSIONS": ["tsi_site.api.access.ScheduleAccess"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

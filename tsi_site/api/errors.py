@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tsi_site.api.exceptions import PayloadTooLarge
+from tsi_site.api.rendering import ORJSONRenderer
 
 logger = logging.getLogger(__name__)
 
@@ -88,3 +89,15 @@ def unknown_endpoint(request: HttpRequest) -> HttpResponse:
             details["hint"] = f"Did you mean {request.path}/ (with a trailing slash)?"
     body = error_body("not_found", f"No API endpoint at {request.path}.", details)
     return HttpResponse(orjson.dumps(body), status=404, content_type="application/json")
+
+
+class JsonErrorsMixin:
+    """For views whose renderers are not JSON (the schema, the docs page): their errors are
+    JSON like every other API error."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        renderer = ORJSONRenderer()
+        self.request.accepted_renderer = renderer
+        self.request.accepted_media_type = renderer.media_type
+        return response
