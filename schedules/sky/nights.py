@@ -92,15 +92,38 @@ def dark_periods(
     ``moon`` is False, the Moon's centre below the horizon; sorted, merged ``(k, 2)`` MJD."""
     if not end_mjd > start_mjd:
         return np.empty((0, 2))
-    dark = BodyModel(SUN, site, start_mjd, end_mjd).below_periods(
-        start_mjd, end_mjd, sun_altitude_deg
-    )
-    if moon:
-        moon_down = BodyModel(MOON, site, start_mjd, end_mjd).below_periods(
-            start_mjd, end_mjd, MOON_HORIZON_DEG
+    sun = BodyModel(SUN, site, start_mjd, end_mjd)
+    sun_down = sun.below_periods(start_mjd, end_mjd, sun_altitude_deg, refine=False)
+    if not moon:
+        return _refined(
+            merge_periods(sun_down), [(sun, sun_down, sun_altitude_deg)], start_mjd, end_mjd
         )
-        dark = intersect_periods(dark, moon_down)
-    dark = merge_periods(dark)
+    lunar = BodyModel(MOON, site, start_mjd, end_mjd)
+    moon_down = lunar.below_periods(start_mjd, end_mjd, MOON_HORIZON_DEG, refine=False)
+    # Only the crossings that end up as edges are worth astropy's time: about half of them.
+    return _refined(
+        intersect_periods(sun_down, moon_down),
+        [(sun, sun_down, sun_altitude_deg), (lunar, moon_down, MOON_HORIZON_DEG)],
+        start_mjd,
+        end_mjd,
+    )
+
+
+def _refined(
+    dark: np.ndarray,
+    sources: list[tuple[BodyModel, np.ndarray, float]],
+    start_mjd: float,
+    end_mjd: float,
+) -> np.ndarray:
+    """``dark`` with each edge that is a body's crossing refined on astropy; the edges are
+    copies of the crossings, so exact equality says which body each came from."""
+    edges = dark.ravel().copy()
+    pending = (edges > start_mjd) & (edges < end_mjd)
+    for model, periods, level in sources:
+        own = pending & np.isin(edges, periods.ravel())
+        edges[own] = np.clip(model.refine(edges[own], level), start_mjd, end_mjd)
+        pending &= ~own
+    dark = edges.reshape(-1, 2)
     return dark[dark[:, 1] > dark[:, 0]]
 
 
