@@ -21,10 +21,21 @@ def merge_periods(periods: np.ndarray) -> np.ndarray:
 
     Overlapping and touching periods are merged, so consecutive output rows are separated by a
     gap of more than zero.
+
+    Starts and stops are sorted separately (a plain sort is several times faster than the
+    argsort a sweep needs): with k-th smallest start S[k] and stop E[k], time between
+    E[k-1] and S[k] is covered by nothing exactly when E[k-1] < S[k], since the k periods
+    starting first have all stopped there and no other has started.
     """
     periods = np.asarray(periods, dtype=np.float64).reshape(-1, 2)
-    merged, _ = merge_grouped_periods(periods, np.array([0, len(periods)]))
-    return merged
+    periods = periods[periods[:, 0] <= periods[:, 1]]
+    if not len(periods):
+        return np.empty((0, 2), dtype=np.float64)
+    start, stop = np.sort(periods[:, 0]), np.sort(periods[:, 1])
+    gap_after = np.flatnonzero(start[1:] > stop[:-1])
+    return np.column_stack(
+        (np.append(start[0], start[gap_after + 1]), np.append(stop[gap_after], stop[-1]))
+    )
 
 
 def merge_grouped_periods(

@@ -83,6 +83,11 @@ class TestMergePeriods:
         )
         assert set(merged.ravel()) <= set(endpoints)
 
+    @given(intervals)
+    def test_same_union_as_the_grouped_sweep_with_one_group(self, periods):
+        swept, _ = merge_grouped_periods(periods, np.array([0, len(periods)]))
+        np.testing.assert_array_equal(merge_periods(periods), swept)
+
 
 class TestMergeGroupedPeriods:
     def test_each_group_is_merged_on_its_own_and_empty_groups_stay_empty(self):
