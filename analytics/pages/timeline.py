@@ -185,8 +185,9 @@ def month_pieces(start: np.ndarray, stop: np.ndarray) -> MonthPieces:
     return MonthPieces(
         index=index[order],
         month=np.datetime_as_string(month, unit="M"),
-        from_day=1.0 + low - month_start,
-        to_day=1.0 + high - month_start,
+        # Rounded to 0.1 ms: a difference of two MJDs carries noise far below that.
+        from_day=np.round(1.0 + low - month_start, 9),
+        to_day=np.round(1.0 + high - month_start, 9),
         start_mjd=low,
         stop_mjd=high,
     )

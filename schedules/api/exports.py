@@ -12,6 +12,7 @@ import orjson
 from django.db.models import QuerySet
 
 from schedules.block_schema import ANALYTICS_COLUMNS, FILE_COLUMNS, Origin
+from tsi_site.web.tables import csv_value
 
 CHUNK_ROWS = 2000
 # Output column → ORM path: every stored file column of the block schema, then its analytics.
@@ -38,7 +39,7 @@ def csv_chunks(rows: Iterable[tuple]) -> Iterator[str]:
     writer.writerow(EXPORT_COLUMNS)
     yield _drain(buffer)
     for chunk in batched(rows, CHUNK_ROWS):
-        writer.writerows(chunk)
+        writer.writerows([csv_value(value) for value in row] for row in chunk)
         yield _drain(buffer)
 
 

@@ -440,7 +440,7 @@ def test_csv_export_streams_filtered_blocks_with_analytics(users, schedule):
     rows = list(csv.DictReader(io.StringIO(streamed(response))))
     assert list(rows[0]) == list(exports.EXPORT_COLUMNS)
     assert [row["source_block_id"] for row in rows] == ["sb-0", "sb-2", "crab"]
-    assert rows[0]["is_scheduled"] == "True"
+    assert rows[0]["is_scheduled"] == "true"  # as in every CSV of the site
     assert float(rows[0]["scheduled_hours"]) == pytest.approx(1.2)
     assert rows[2]["block_name"] == "Crab nebula"
 
@@ -548,3 +548,14 @@ def test_deleting_a_schedule_keeps_its_jobs(users, native_file):
     after = staff.get(f"{API}/jobs/{job['id']}/").json()
     assert after["schedule"] is None
     assert after["schedule_url"] is None
+
+
+def test_the_block_export_neutralises_formulas(users, store_schedule):
+    schedule = store_schedule([dict(source_id="=HYPERLINK(1)", block_name="@evil")], name="f")
+    response = client_for(users["plain"]).get(
+        f"{API}/schedules/{schedule.pk}/blocks/export.csv", HTTP_ACCEPT="text/csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(streamed(response))))
+    assert rows[0]["source_block_id"] == "'=HYPERLINK(1)"
+    assert rows[0]["block_name"] == "'@evil"
+    assert float(rows[0]["priority"]) == 5.0

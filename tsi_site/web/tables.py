@@ -68,7 +68,7 @@ class Table:
     def write_csv(self, stream) -> None:
         writer = csv.writer(stream)
         writer.writerow(self.header)
-        writer.writerows([_csv_cell(value) for value in row] for row in self.rows)
+        writer.writerows([csv_value(value) for value in row] for row in self.rows)
 
     def display_rows(
         self, rows: Iterable[Sequence] | None = None, *, page_columns: bool = False
@@ -105,11 +105,24 @@ def missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _csv_cell(value):
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Significant digits of a float in a CSV: every digit a value can carry, without the
+# binary noise of the 16th and 17th (0.41666666666666669).
+CSV_DIGITS = 15
+
+
+def csv_value(value):
+    """A value as a CSV cell: empty for missing, ``true``/``false``, floats without binary
+    noise, and text that a spreadsheet would run as a formula quoted with a leading '."""
     if missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return format(value, f".{CSV_DIGITS}g")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -44,3 +44,25 @@ def test_page_columns_details_and_utc_times():
     buffer = io.StringIO()
     table.write_csv(buffer)
     assert "2026-03-01T22:04:11Z" in buffer.getvalue()
+
+
+def test_csv_cells_cannot_be_formulas_and_numbers_stay_numbers():
+    from tsi_site.web.tables import csv_value
+
+    assert [csv_value(text) for text in ("=1+1", "+A1", "-2", "@SUM(A1)", "\tx", "plain")] == [
+        "'=1+1",
+        "'+A1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "plain",
+    ]
+    assert csv_value(-2.5) == "-2.5" and csv_value(-3) == -3
+
+
+def test_csv_floats_carry_no_binary_noise():
+    from tsi_site.web.tables import csv_value
+
+    assert csv_value(1500 / 3600) == "0.416666666666667"
+    assert csv_value(0.1 + 0.2) == "0.3"
+    assert csv_value(61000.123456789) == "61000.123456789"
