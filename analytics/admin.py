@@ -3,9 +3,10 @@
 from django.contrib import admin
 
 from analytics.models import BlockAnalytics, ScheduleSummary
+from tsi_site.web.admin import ReadableNumbersAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadableNumbersAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

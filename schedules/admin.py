@@ -8,6 +8,7 @@ from django.db import router, transaction
 
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
 from schedules.pipeline.refresh import ContentClash, refresh_after_edit, refresh_analytics
+from tsi_site.web.admin import ReadableNumbersAdmin
 from tsi_site.web.downloads import native_export_response
 
 
@@ -41,7 +42,7 @@ class SummaryCountsMixin:
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(SummaryCountsMixin, admin.ModelAdmin):
+class ScheduleAdmin(SummaryCountsMixin, ReadableNumbersAdmin):
     list_display = (
         "name",
         "version",
@@ -106,7 +107,7 @@ class RefreshesSchedules:
 
 
 @admin.register(SchedulingBlock)
-class SchedulingBlockAdmin(RefreshesSchedules, admin.ModelAdmin):
+class SchedulingBlockAdmin(RefreshesSchedules, ReadableNumbersAdmin):
     list_display = (
         "source_block_id",
         "block_name",
@@ -145,7 +146,7 @@ class SchedulingBlockAdmin(RefreshesSchedules, admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(RefreshesSchedules, admin.ModelAdmin):
+class TargetAdmin(RefreshesSchedules, ReadableNumbersAdmin):
     list_display = ("name", "ra_deg", "dec_deg", "pm_ra_mas_per_year", "pm_dec_mas_per_year")
     search_fields = ("name",)
     show_full_result_count = False
@@ -158,7 +159,7 @@ class TargetAdmin(RefreshesSchedules, admin.ModelAdmin):
 
 
 @admin.register(IngestJob)
-class IngestJobAdmin(admin.ModelAdmin):
+class IngestJobAdmin(ReadableNumbersAdmin):
     list_display = (
         "id",
         "requested_name",

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from tests.analytics.factories import BASE_MJD
 
 ENDPOINTS = {
+    "/api/v1/": {"get"},
     "/api/v1/health/": {"get"},
     "/api/v1/jobs/": {"get"},
     "/api/v1/jobs/{job_id}/": {"get"},

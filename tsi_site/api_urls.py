@@ -7,12 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from tsi_site.api.converters import DatabaseIdConverter
 from tsi_site.api.errors import JsonErrorsMixin, unknown_endpoint
 from tsi_site.api.health import HealthView
+from tsi_site.api.index import ApiIndexView
 
 register_converter(DatabaseIdConverter, "dbid")
 
 app_name = "api"
 
 v1 = [
+    path("", ApiIndexView.as_view(), name="index"),
     path("health/", HealthView.as_view(), name="health"),
     path("", include("schedules.api.urls")),
     path("", include("analytics.api.urls")),

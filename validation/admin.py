@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from tsi_site.web.admin import ReadableNumbersAdmin
 from validation.models import ValidationResult
 
 
 @admin.register(ValidationResult)
-class ValidationResultAdmin(admin.ModelAdmin):
+class ValidationResultAdmin(ReadableNumbersAdmin):
     list_display = ("block", "schedule", "rule", "status", "criticality", "field", "message")
     list_filter = ("status", "criticality", "category", "rule", "schedule")
     search_fields = ("=block__source_block_id", "rule", "message")

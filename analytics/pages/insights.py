@@ -69,7 +69,10 @@ class InsightsReport(ScheduleView):
             render_report(schedule, data), content_type=REPORT_FORMATS[self.extension]
         )
         filename = download_name(schedule, "insights-report", self.extension)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # The HTML report reads in the browser; Markdown, or ?download=1, saves a file.
+        inline = self.extension == "html" and not request.GET.get("download")
+        disposition = "inline" if inline else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
         return response
 
 

@@ -1,5 +1,7 @@
 """The admin stays fast on large schedules and keeps analytics in step with edits."""
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -149,3 +151,14 @@ def test_an_edit_that_would_copy_another_schedule_is_refused(admin_client, store
     block.refresh_from_db()
     assert block.priority == 1.0
     assert BlockAnalytics.objects.get(block=block).priority == 1.0
+
+
+def test_change_lists_round_numbers_for_reading_and_scroll_when_wide(admin_client, store_schedule):
+    store_schedule([dict(source_id="a", priority=1 / 3, ra_deg=279.23456789)])
+    blocks = admin_client.get(reverse("admin:schedules_schedulingblock_changelist"))
+    assert "0.333" in blocks.content.decode() and "0.33333" not in blocks.content.decode()
+    targets = admin_client.get(reverse("admin:schedules_target_changelist")).content.decode()
+    assert "279.235" in targets and "279.2345" not in targets
+    assert "tsi/admin.css" in targets
+    css = (Path(__file__).resolve().parents[2] / "static" / "tsi" / "admin.css").read_text()
+    assert "overflow-x: auto" in css

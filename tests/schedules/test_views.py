@@ -169,3 +169,23 @@ def test_favicon_is_served_for_pages_that_name_none(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/tsi/favicon.svg"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/schedules/{id}/", "/schedules/{id}/sky-map/", "/schedules/{id}/validation/",
+     "/schedules/{id}/export/", "/schedules/{id}/insights/report.html"],
+)  # fmt: skip
+def test_head_answers_like_get(admin_client, store_schedule, url):
+    schedule = store_schedule([dict(priority=1.0)])
+    response = admin_client.head(url.format(id=schedule.pk))
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_the_api_has_an_index(admin_client):
+    index = admin_client.get("/api/v1/").json()
+    assert index["schedules"].endswith("/api/v1/schedules/")
+    assert any(url.endswith("/{schedule_id}/sky-map/") for url in index["per_schedule"])
+    for name in ("jobs", "health", "schema", "docs"):
+        assert admin_client.get(index[name]).status_code == 200, name

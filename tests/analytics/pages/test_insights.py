@@ -50,3 +50,13 @@ def test_insights_reports_download_escaped(reader, normal):
     assert "<h2>Findings</h2>" in content and HTML_ID not in content
     bad = reader.get(url, {"priority_min": "x"})
     assert bad.status_code == 400
+
+
+def test_the_html_report_opens_in_the_browser_and_downloads_on_request(reader, schedule):
+    url = reverse("analytics:insights-report-html", args=[schedule.pk])
+    opened = reader.get(url)
+    assert opened["Content-Disposition"].startswith("inline;")
+    downloaded = reader.get(url, {"download": "1"})
+    assert downloaded["Content-Disposition"].startswith("attachment;")
+    page = reader.get(reverse("analytics:insights", args=[schedule.pk])).content.decode()
+    assert 'id="report-html-open"' in page and 'id="report-html-download"' in page
