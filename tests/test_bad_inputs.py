@@ -162,6 +162,13 @@ CASES = {
         "start 60000.4 is not before stop 60000.1",
         inline=True,
     ),
+    "period in no style": Case(
+        corpus("period_in_no_style.json"),
+        "blocks[0].visibility_periods[0]",
+        'expected the keys "start" and "stop", "start_mjd" and "end_mjd" (or "stop_mjd"), or '
+        '"startTime" and "stopTime"; found only "stop", "start_mjd"',
+        inline=True,
+    ),
     "duplicate ids": Case(
         corpus("duplicate_ids.json"),
         "blocks[1]",
@@ -202,6 +209,13 @@ CASES = {
         corpus(GOOD, dark_periods="bad_dark_periods.json"),
         "dark_periods[0]",
         "start 60000.45 is not before stop 60000.05",
+        role="dark_periods",
+        inline=True,
+    ),
+    "unreadable time in dark periods beside a good schedule": Case(
+        corpus(GOOD, dark_periods="bad_dark_time.json"),
+        "darkPeriods[1][1]",
+        'expected an ISO-8601 time such as "2028-01-01T19:30:00Z" or an MJD number',
         role="dark_periods",
         inline=True,
     ),

@@ -9,9 +9,11 @@ from schedules.formats.companions import read_dark_periods
 from schedules.formats.errors import ScheduleInputError
 from schedules.formats.export import WrittenSchedule, export_native, write_schedule
 from schedules.formats.input_file import InputFile
+from schedules.formats.periods import DroppedPeriods
 from schedules.formats.reader import read_schedule
 
 __all__ = [
+    "DroppedPeriods",
     "InputFile",
     "ScheduleInputError",
     "WrittenSchedule",

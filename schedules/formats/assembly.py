@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from schedules.formats.errors import ScheduleInputError
-from schedules.formats.periods import bad_period_message, bad_periods
+from schedules.formats.periods import DroppedPeriods, bad_periods, refuse_or_drop
 from schedules.schedule_data import FLOAT_COLUMNS, Location
 
 MAX_ID_LENGTH = 128  # SchedulingBlock.source_block_id
@@ -57,8 +57,11 @@ def number_row(**values: float | None) -> tuple[float | None, ...]:
     return tuple(values[column] for column in FLOAT_COLUMNS)
 
 
-def block_columns(file: str, paths: BlockPaths, rows: BlockRows) -> dict[str, object]:
-    """ScheduleData keyword arguments for the blocks, after the per-block checks."""
+def block_columns(
+    file: str, paths: BlockPaths, rows: BlockRows, dropped: DroppedPeriods | None = None
+) -> dict[str, object]:
+    """ScheduleData keyword arguments for the blocks, after the per-block checks; an invalid
+    fixed window or scheduled period is refused, or with ``dropped`` counts as absent."""
     _check_ids(file, paths, rows.source_ids)
     for names, field in (
         (rows.block_names, paths.block_name),
@@ -93,10 +96,14 @@ def block_columns(file: str, paths: BlockPaths, rows: BlockRows) -> dict[str, ob
         # NaN marks "no period"; a present period must run forwards, within the date range.
         unordered = np.flatnonzero(~np.isnan(starts) & bad_periods(starts, stops))
         if len(unordered):
-            index = int(unordered[0])
-            raise ScheduleInputError(
-                file, paths.field(index, field), bad_period_message(starts[index], stops[index])
+            refuse_or_drop(
+                file,
+                np.column_stack([starts, stops]),
+                unordered,
+                lambda index, field=field: paths.field(index, field),
+                dropped,
             )
+            starts[unordered] = stops[unordered] = np.nan
     columns.update(
         source_ids=rows.source_ids, block_names=rows.block_names, target_names=rows.target_names
     )
@@ -160,7 +167,13 @@ def checked_location(file: str, location: str, lat: float, lon: float, height: f
     return Location(lat_deg=lat, lon_deg=lon, height_m=height)
 
 
-def checked_window(file: str, location: str, start: float, stop: float) -> tuple[float, float]:
-    if bad_periods(np.float64(start), np.float64(stop)):
-        raise ScheduleInputError(file, location, bad_period_message(start, stop))
-    return start, stop
+def checked_window(
+    file: str, location: str, start: float, stop: float, dropped: DroppedPeriods | None = None
+) -> tuple[float, float] | None:
+    """A single period, refused when invalid, or with ``dropped`` left out (None)."""
+    if not bad_periods(np.float64(start), np.float64(stop)):
+        return start, stop
+    refuse_or_drop(
+        file, np.array([[start, stop]]), np.zeros(1, np.int64), lambda _: location, dropped
+    )
+    return None

@@ -2,11 +2,17 @@
 
 Both share one shape and differ only in key style: periods ``{start, stop}`` and location
 ``{latitude, longitude, elevation_m}`` (snake-case) or ``{start_mjd, end_mjd}`` and
-``{lat_deg, lon_deg, height}`` (native). The structs are generic in the period type so one
-set serves both, and msgspec still decodes straight into typed objects.
+``{lat_deg, lon_deg, height}`` (native). Real files mix them (the upstream example has a
+native location and snake-case periods), so any period may be in any style, raw
+``{startTime, stopTime}`` included, and the location's style is its own. The structs are
+generic in the period type so one set serves every style, and msgspec still decodes straight
+into typed objects.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
 
 import msgspec
 import numpy as np
@@ -23,18 +29,20 @@ from schedules.formats.assembly import (
 from schedules.formats.decoding import decode, key_path
 from schedules.formats.errors import ScheduleInputError
 from schedules.formats.periods import (
+    ANY_PERIODS,
     NATIVE_PERIODS,
+    NATIVE_STOP_PERIODS,
     SNAKE_PERIODS,
+    AnyPeriod,
+    DroppedPeriods,
     PeriodStyle,
-    check_lists_ordered,
-    check_ordered,
     period_array,
     period_lists_array,
     read_in_period_style,
+    valid_period_lists,
+    valid_periods,
 )
 from schedules.schedule_data import Location, ScheduleData, SourceFormat
-
-BLOCK_PERIOD_STYLES = (SNAKE_PERIODS, NATIVE_PERIODS)
 
 
 class Constraints[P](msgspec.Struct, gc=False):
@@ -65,7 +73,7 @@ class Block[P](msgspec.Struct, gc=False):
 
 
 class GeographicLocation(msgspec.Struct, gc=False):
-    """Either key style; which one was used is decided after decoding, to report a mix."""
+    """Either key style; which one was used is decided after decoding, to refuse a mix."""
 
     lat_deg: float | None = None
     lon_deg: float | None = None
@@ -97,12 +105,13 @@ _NATIVE_LOCATION_KEYS = ("lat_deg", "lon_deg", "height")
 _SNAKE_LOCATION_KEYS = ("latitude", "longitude", "elevation_m")
 
 
-def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
-    """A snake-case or native schedule, with ``possible_periods`` merged into visibility."""
+def read_blocks_schedule(
+    file: str, data: bytes, dropped: DroppedPeriods | None = None
+) -> ScheduleData:
+    """A snake-case or native schedule, with ``possible_periods`` merged into visibility;
+    invalid periods are refused, or with ``dropped`` left out and recorded there."""
     document, style = read_in_period_style(
-        file,
         data,
-        BLOCK_PERIOD_STYLES,
         lambda style: decode(
             file,
             data,
@@ -111,34 +120,26 @@ def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
         ),
     )
     decoded = style or NATIVE_PERIODS  # what the period structs are, if there are any
-    location, location_style = _location(file, document.geographic_location)
-    if style is not None and location_style is not None and style is not location_style:
-        raise ScheduleInputError(
-            file,
-            "geographic_location",
-            f"uses {location_style.label} keys but the periods use {style.label} keys "
-            f"({style.describe()}); use one style throughout",
-        )
-    # The keys the file was written with name its format.
-    format_style = style or location_style or NATIVE_PERIODS
+    location, location_format = _location(file, document.geographic_location)
     name = document.name or ""
     check_name(file, "name", name)
     ids = [_source_id(file, index, block) for index, block in enumerate(document.blocks)]
-    columns = block_columns(file, BLOCKS_PATHS, _rows(document.blocks, ids, decoded))
-    visibility_periods, visibility_offsets = _visibility(file, document, ids, decoded)
-    dark_periods = period_array(document.dark_periods or [], decoded)
-    check_ordered(file, dark_periods, lambda index: f"dark_periods[{index}]")
-    period_start = period_end = None
+    columns = block_columns(file, BLOCKS_PATHS, _rows(document.blocks, ids, decoded), dropped)
+    visibility_periods, visibility_offsets = _visibility(file, document, ids, decoded, dropped)
+    dark_periods = valid_periods(
+        file,
+        period_array(document.dark_periods or [], decoded),
+        lambda index: f"dark_periods[{index}]",
+        dropped,
+    )
+    window = None
     if document.schedule_period is not None:
-        period_start, period_end = checked_window(
-            file,
-            "schedule_period",
-            *decoded.bounds(document.schedule_period),
+        window = checked_window(
+            file, "schedule_period", *decoded.bounds(document.schedule_period), dropped
         )
+    period_start, period_end = window or (None, None)
     return ScheduleData(
-        source_format=SourceFormat.SNAKE_CASE
-        if format_style is SNAKE_PERIODS
-        else SourceFormat.NATIVE,
+        source_format=_source_format(document, style, location_format),
         name=name,
         visibility_periods=visibility_periods,
         visibility_offsets=visibility_offsets,
@@ -150,10 +151,38 @@ def read_blocks_schedule(file: str, data: bytes) -> ScheduleData:
     )
 
 
-def _location(
-    file: str, given: GeographicLocation | None
-) -> tuple[Location | None, PeriodStyle | None]:
-    """The observatory and the key style it was written in (the style names the format)."""
+def _source_format(
+    document: BlocksDocument, style: PeriodStyle | None, location_format: str | None
+) -> str:
+    """The keys the file was written with name its format: snake-case when more of its
+    periods are ``{start, stop}`` than ``{start_mjd, end_mjd}`` (or ``stop_mjd``), native when
+    fewer; on a tie (no such periods, say) the location's keys decide, else native."""
+    if style is ANY_PERIODS:
+        styles = Counter(period.style() for period in _all_periods(document))
+        snake, native = styles[SNAKE_PERIODS], styles[NATIVE_PERIODS]
+    else:
+        snake = int(style is SNAKE_PERIODS)
+        native = int(style in (NATIVE_PERIODS, NATIVE_STOP_PERIODS))
+    if snake != native:
+        return SourceFormat.SNAKE_CASE if snake > native else SourceFormat.NATIVE
+    return location_format or SourceFormat.NATIVE
+
+
+def _all_periods(document: BlocksDocument[AnyPeriod]) -> Iterator[AnyPeriod]:
+    yield from document.dark_periods or ()
+    if document.schedule_period is not None:
+        yield document.schedule_period
+    for periods in (document.possible_periods or {}).values():
+        yield from periods
+    for block in document.blocks:
+        yield from block.visibility_periods or ()
+        for period in (block.scheduled_period, block.constraints.fixed_time):
+            if period is not None:
+                yield period
+
+
+def _location(file: str, given: GeographicLocation | None) -> tuple[Location | None, str | None]:
+    """The observatory and the format its keys are in (which may differ from the periods')."""
     if given is None:
         return None, None
     native = [getattr(given, key) for key in _NATIVE_LOCATION_KEYS]
@@ -174,7 +203,8 @@ def _location(
                     file, "geographic_location", f'missing required field "{key}"'
                 )
         lat, lon, height = native
-        return checked_location(file, "geographic_location", lat, lon, height), NATIVE_PERIODS
+        location = checked_location(file, "geographic_location", lat, lon, height)
+        return location, SourceFormat.NATIVE
     if has_snake:
         lat, lon, elevation = snake
         for key, value in (("latitude", lat), ("longitude", lon)):
@@ -183,7 +213,8 @@ def _location(
                     file, "geographic_location", f'missing required field "{key}"'
                 )
         height = 0.0 if elevation is None else elevation
-        return checked_location(file, "geographic_location", lat, lon, height), SNAKE_PERIODS
+        location = checked_location(file, "geographic_location", lat, lon, height)
+        return location, SourceFormat.SNAKE_CASE
     raise ScheduleInputError(
         file,
         "geographic_location",
@@ -238,7 +269,11 @@ def _rows(blocks: list[Block], ids: list[str], style: PeriodStyle) -> BlockRows:
 
 
 def _visibility(
-    file: str, document: BlocksDocument, ids: list[str], style: PeriodStyle
+    file: str,
+    document: BlocksDocument,
+    ids: list[str],
+    style: PeriodStyle,
+    dropped: DroppedPeriods | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each block's periods: its ``possible_periods`` entry when there is one (it replaces
     the block's own list), else its ``visibility_periods``."""
@@ -255,5 +290,4 @@ def _visibility(
             return f"possible_periods{key_path(ids[block])}[{period}]"
         return f"{BLOCKS_PATHS.block(block)}.visibility_periods[{period}]"
 
-    check_lists_ordered(file, periods, offsets, path_of)
-    return periods, offsets
+    return valid_period_lists(file, periods, offsets, path_of, dropped)

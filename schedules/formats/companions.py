@@ -1,5 +1,7 @@
 """The files that may accompany a schedule of any format: visibility ("possible periods")
-and dark periods. Each accepts every shape and period style the formats have used."""
+and dark periods. Each accepts every shape and period style the formats have used, mixed
+freely; dark-periods files, written by hand or by other tools, also take ``[start, stop]``
+arrays and ISO-8601 times."""
 
 from __future__ import annotations
 
@@ -14,14 +16,15 @@ from schedules.formats.decoding import check_depth, decode, key_path, prepare
 from schedules.formats.errors import ScheduleInputError
 from schedules.formats.input_file import InputFile
 from schedules.formats.periods import (
-    ALL_PERIOD_STYLES,
+    ANY_DARK_PERIODS,
     NATIVE_PERIODS,
+    DroppedPeriods,
     PeriodStyle,
-    check_lists_ordered,
-    check_ordered,
     period_array,
     period_lists_array,
     read_in_period_style,
+    valid_period_lists,
+    valid_periods,
 )
 from schedules.schedule_data import Location, ScheduleData
 
@@ -48,9 +51,17 @@ class Observatory(msgspec.Struct, gc=False):
 
 
 class DarkPeriodsFile[P](msgspec.Struct, gc=False):
-    dark_periods: list[P]
+    """The periods under one of ``DARK_PERIOD_KEYS``, and the raw file's observatory and
+    time window."""
+
+    dark_periods: list[P] | None = None
+    darkPeriods: list[P] | None = None
+    periods: list[P] | None = None
     Location: Observatory | None = None
     time_window: P | None = msgspec.field(default=None, name="Time Window")
+
+
+DARK_PERIOD_KEYS = ("dark_periods", "darkPeriods", "periods")
 
 
 @dataclass(frozen=True)
@@ -63,23 +74,25 @@ class VisibilityReplacement:
     offsets: np.ndarray
 
 
-def read_visibility(file: InputFile, source_ids: list[str]) -> VisibilityReplacement:
+def read_visibility(
+    file: InputFile, source_ids: list[str], dropped: DroppedPeriods | None = None
+) -> VisibilityReplacement:
     """The periods the visibility file gives for blocks of the schedule; ids the schedule
-    does not have are ignored (so are their periods)."""
+    does not have are ignored (so are their periods). Invalid periods are refused, or with
+    ``dropped`` left out and recorded there."""
     data = prepare(file)
     (container, mapping), style = read_in_period_style(
-        file.name, data, ALL_PERIOD_STYLES, lambda style: _visibility_map(file.name, data, style)
+        data, lambda style: _visibility_map(file.name, data, style)
     )
     check_depth(file.name, data)
     matched = [index for index, source_id in enumerate(source_ids) if source_id in mapping]
-    periods, offsets = period_lists_array(
-        [mapping[source_ids[index]] for index in matched], style or NATIVE_PERIODS
-    )
-    check_lists_ordered(
+    periods, offsets = valid_period_lists(
         file.name,
-        periods,
-        offsets,
+        *period_lists_array(
+            [mapping[source_ids[index]] for index in matched], style or NATIVE_PERIODS
+        ),
         lambda entry, period: f"{container}{key_path(source_ids[matched[entry]])}[{period}]",
+        dropped,
     )
     return VisibilityReplacement(np.array(matched, dtype=np.int64), periods, offsets)
 
@@ -118,28 +131,33 @@ def replace_visibility(data: ScheduleData, replacement: VisibilityReplacement) -
 
 
 def read_dark_periods(
-    file: InputFile,
+    file: InputFile, dropped: DroppedPeriods | None = None
 ) -> tuple[np.ndarray, Location | None, tuple[float, float] | None]:
     """Dark periods ``(k, 2)``, the observatory and the time window, from a dark-periods file:
-    raw ``{"dark_periods", "Location", "Time Window"}``, ``{"dark_periods": [...]}`` in any
-    period style, or a bare list of periods."""
+    the periods under one of ``DARK_PERIOD_KEYS`` (the raw file adds "Location" and
+    "Time Window") or a bare list of them. Invalid periods are refused, or with ``dropped``
+    left out and recorded there."""
     data = prepare(file)
     bare_list = _STARTS_WITH_ARRAY.match(data) is not None
     content, style = read_in_period_style(
-        file.name,
         data,
-        ALL_PERIOD_STYLES,
         lambda style: (
             DarkPeriodsFile(dark_periods=decode(file.name, data, list[style.struct]))
             if bare_list
             else decode(file.name, data, DarkPeriodsFile[style.struct])
         ),
+        fallback=ANY_DARK_PERIODS,
     )
     style = style or NATIVE_PERIODS
-    path_prefix = "" if bare_list else "dark_periods"
     check_depth(file.name, data)
-    periods = period_array(content.dark_periods, style)
-    check_ordered(file.name, periods, lambda index: f"{path_prefix}[{index}]")
+    key, listed = _dark_period_list(file.name, content)
+    path_prefix = "" if bare_list else key
+    periods = valid_periods(
+        file.name,
+        period_array(listed, style),
+        lambda index: f"{path_prefix}[{index}]",
+        dropped,
+    )
     location = None
     if content.Location is not None:
         coordinates = content.Location.coordinates
@@ -149,8 +167,20 @@ def read_dark_periods(
     window = None
     if content.time_window is not None:
         window = checked_window(
-            file.name,
-            "Time Window",
-            *style.bounds(content.time_window),
+            file.name, "Time Window", *style.bounds(content.time_window), dropped
         )
     return periods, location, window
+
+
+def _dark_period_list(file: str, content: DarkPeriodsFile) -> tuple[str, list]:
+    """The key the periods are under, and the periods."""
+    given = [key for key in DARK_PERIOD_KEYS if getattr(content, key) is not None]
+    if not given:
+        raise ScheduleInputError(
+            file, "", 'missing required field "dark_periods" (or "darkPeriods" or "periods")'
+        )
+    if len(given) > 1:
+        raise ScheduleInputError(
+            file, "", f'has both "{given[0]}" and "{given[1]}"; expected one list of periods'
+        )
+    return given[0], getattr(content, given[0])

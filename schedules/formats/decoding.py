@@ -26,6 +26,7 @@ _UTF8_CHUNK_BYTES = 1 << 24
 _VALIDATION_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>.*)`)?$", re.DOTALL)
 _EXPECTED = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `(?P<got>[^`]+)`$")
 _MISSING_FIELD = re.compile(r"^Object missing required field `(?P<field>[^`]+)`$")
+_ARRAY_LENGTH = re.compile(r"^Expected `array` of length (?P<length>\d+)$")
 _MALFORMED_AT = re.compile(
     r"^(?:JSON is malformed: )?(?P<what>.*?)(?: \(byte (?P<offset>\d+)\))?$", re.DOTALL
 )
@@ -38,6 +39,7 @@ _TYPE_NAMES = {
     "null": "null",
     "object": "an object",
     "array": "an array",
+    "datetime": "an ISO-8601 time",
 }
 _ANY_KEY = "[...]"  # how msgspec writes "some key of a JSON object" in a path
 
@@ -153,6 +155,11 @@ def _explain_validation(error: msgspec.ValidationError) -> tuple[str, str]:
         return path, f"expected {wanted}, got {got}"
     if missing:
         return path, f'missing required field "{missing["field"]}"'
+    array_length = _ARRAY_LENGTH.match(raw_message)
+    if array_length:
+        return path, f"expected an array of {array_length['length']} elements"
+    if raw_message == "Invalid RFC3339 encoded datetime":
+        return path, 'expected an ISO-8601 time such as "2028-01-01T19:30:00Z" or an MJD number'
     if raw_message == "Number out of range":
         return path, "number is out of range (larger than a double-precision float can hold)"
     if raw_message == "Integer value out of range":

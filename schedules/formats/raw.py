@@ -12,7 +12,7 @@ import numpy as np
 from schedules.formats.assembly import BlockPaths, BlockRows, block_columns, number_row
 from schedules.formats.decoding import decode
 from schedules.formats.errors import ScheduleInputError
-from schedules.formats.periods import RawPeriod, RawTime
+from schedules.formats.periods import AnyPeriod, DroppedPeriods, RawTime
 from schedules.schedule_data import ScheduleData, SourceFormat
 
 
@@ -92,7 +92,8 @@ class RawBlock(msgspec.Struct, gc=False):
     priority: float
     schedulingBlockConfiguration_: Configuration
     target: Target | None = None
-    scheduled_period: RawPeriod | None = None
+    # Like every period in every file, in any style.
+    scheduled_period: AnyPeriod[float] | None = None
 
 
 class RawSchedule(msgspec.Struct, gc=False):
@@ -111,8 +112,11 @@ RAW_PATHS = BlockPaths(
 )
 
 
-def read_raw_schedule(file: str, data: bytes) -> ScheduleData:
-    """The blocks of a raw schedule; every block starts with no visibility."""
+def read_raw_schedule(
+    file: str, data: bytes, dropped: DroppedPeriods | None = None
+) -> ScheduleData:
+    """The blocks of a raw schedule; every block starts with no visibility. An invalid fixed
+    window or scheduled period is refused, or with ``dropped`` counts as absent."""
     blocks = decode(file, data, RawSchedule).SchedulingBlock
     rows = BlockRows(source_ids=[], block_names=[], target_names=[], numbers=[])
     for index, block in enumerate(blocks):
@@ -140,14 +144,14 @@ def read_raw_schedule(file: str, data: bytes) -> ScheduleData:
                 max_az_deg=constraints.azimuthConstraint_.maxAzimuthAngleInDeg,
                 fixed_start_mjd=fixed_start,
                 fixed_stop_mjd=fixed_stop,
-                scheduled_start_mjd=scheduled.startTime.value if scheduled else None,
-                scheduled_stop_mjd=scheduled.stopTime.value if scheduled else None,
+                scheduled_start_mjd=scheduled.start if scheduled else None,
+                scheduled_stop_mjd=scheduled.stop if scheduled else None,
             )
         )
     return ScheduleData(
         source_format=SourceFormat.RAW,
         visibility_offsets=np.zeros(len(blocks) + 1, dtype=np.int64),
-        **block_columns(file, RAW_PATHS, rows),
+        **block_columns(file, RAW_PATHS, rows, dropped),
     )
 
 

@@ -9,6 +9,7 @@ from schedules.formats.companions import read_dark_periods, read_visibility, rep
 from schedules.formats.decoding import check_depth, decode, prepare
 from schedules.formats.errors import ScheduleInputError
 from schedules.formats.input_file import InputFile
+from schedules.formats.periods import DroppedPeriods
 from schedules.formats.raw import read_raw_schedule
 from schedules.schedule_data import ScheduleData
 
@@ -21,13 +22,17 @@ def read_schedule(
     *,
     visibility: InputFile | None = None,
     dark_periods: InputFile | None = None,
+    dropped: DroppedPeriods | None = None,
 ) -> ScheduleData:
     """The normalised schedule from a schedule file of any format and its optional
     visibility and dark-periods files; raises ``ScheduleInputError`` for any bad input.
 
     The visibility file replaces the periods of the blocks it names (after the schedule's
     own ``possible_periods``); the dark-periods file replaces the dark periods and supplies
-    the location and schedule period only where the schedule has none.
+    the location and schedule period only where the schedule has none. A period that does not
+    run forwards within the years 1 to 9999 is bad input, unless ``dropped`` is given: then
+    it is left out (a single period, such as a scheduled one, counts as absent) and recorded
+    there.
     """
     data = prepare(schedule)
     # A pass that skips values cheaply: it checks the syntax and finds the top-level keys.
@@ -38,9 +43,9 @@ def read_schedule(
             schedule.name, "", f'has both "{_RAW_KEY}" and "{_BLOCKS_KEY}" keys; expected one'
         )
     if _RAW_KEY in top_level:
-        result = read_raw_schedule(schedule.name, data)
+        result = read_raw_schedule(schedule.name, data, dropped)
     elif _BLOCKS_KEY in top_level:
-        result = read_blocks_schedule(schedule.name, data)
+        result = read_blocks_schedule(schedule.name, data, dropped)
     else:
         raise ScheduleInputError(
             schedule.name,
@@ -49,9 +54,9 @@ def read_schedule(
             f'or "{_BLOCKS_KEY}" (snake-case or native format) key',
         )
     if visibility is not None:
-        replace_visibility(result, read_visibility(visibility, result.source_ids))
+        replace_visibility(result, read_visibility(visibility, result.source_ids, dropped))
     if dark_periods is not None:
-        periods, location, window = read_dark_periods(dark_periods)
+        periods, location, window = read_dark_periods(dark_periods, dropped)
         result.dark_periods = periods
         if result.location is None:
             result.location = location

@@ -281,21 +281,40 @@ CASES = {
         "schedule_period",
         "start 60701.0 is not before stop 60694.0",
     ),
-    "mixed period styles": Case(
-        native_with(block(1, scheduled_period={"start": 60695.2, "stop": 60695.24})),
+    # Periods may mix styles (test_formats_shapes.py), but each must be in one of them.
+    "period in no style": Case(
+        native_with(block(1, scheduled_period={"start_mjd": 60695.2, "stop": 60695.24})),
         SCHEDULE,
         "blocks[1].scheduled_period",
-        "mixes start_mjd/end_mjd and start/stop periods",
+        'expected the keys "start" and "stop", "start_mjd" and "end_mjd" (or "stop_mjd"), '
+        'or "startTime" and "stopTime"; found only "stop", "start_mjd"',
     ),
-    "location in the other style": Case(
+    "period without any period key": Case(
+        native_with(lambda document: document["dark_periods"].append({"begin": 1, "end": 2})),
+        SCHEDULE,
+        "dark_periods[2]",
+        "found none of them",
+    ),
+    "period in two styles at once": Case(
         native_with(
-            lambda document: document.update(
-                geographic_location={"latitude": 28.7, "longitude": -17.9, "elevation_m": 2396}
+            lambda document: (
+                document["dark_periods"][0].update(start=60694.1, stop=60694.3),
+                document["dark_periods"].append({"start": 1.0, "stop": 2.0}),
             )
         ),
         SCHEDULE,
-        "geographic_location",
-        "uses snake-case keys but the periods use native keys",
+        "dark_periods[0]",
+        "has the keys of more than one period style",
+    ),
+    "period with a bad value in a file mixing styles": Case(
+        native_with(
+            lambda document: document["blocks"][0].update(
+                visibility_periods=[{"start": 1.0, "stop": 2.0}, {"start_mjd": "x", "end_mjd": 3}]
+            )
+        ),
+        SCHEDULE,
+        "blocks[0].visibility_periods[1].start_mjd",
+        "expected a number, got a string",
     ),
     "location mixing styles": Case(
         native_with(lambda document: document["geographic_location"].update(latitude=1.0)),
@@ -404,22 +423,64 @@ CASES = {
         f'["{RAW_ID}"]',
         "expected an array, got an object",
     ),
-    "visibility mixing period styles": Case(
+    "visibility period in no style": Case(
         raw_with(
             possible_periods={
-                "blocks": {RAW_ID: [native_period(1.0, 2.0), {"start": 3.0, "stop": 4.0}]}
+                "blocks": {RAW_ID: [native_period(1.0, 2.0), {"start": 3.0, "end": 4.0}]}
             }
         ),
         VISIBILITY,
         f'blocks["{RAW_ID}"][1]',
-        "mixes start_mjd/end_mjd and start/stop periods",
+        'expected the keys "start" and "stop"',
     ),
     # Dark-periods file.
     "dark periods missing": Case(
         raw_with(dark_periods={"Location": None}),
         DARK,
         "",
-        'missing required field "dark_periods"',
+        'missing required field "dark_periods" (or "darkPeriods" or "periods")',
+    ),
+    "dark periods under two keys": Case(
+        raw_with(dark_periods={"dark_periods": [], "periods": [[1.0, 2.0]]}),
+        DARK,
+        "",
+        'has both "dark_periods" and "periods"',
+    ),
+    "dark period with a bad ISO time": Case(
+        raw_with(dark_periods={"darkPeriods": [["2028-01-01T19:30:00Z", "2028-13-01T05:00Z"]]}),
+        DARK,
+        "darkPeriods[0][1]",
+        'expected an ISO-8601 time such as "2028-01-01T19:30:00Z" or an MJD number',
+    ),
+    "dark period time of the wrong type": Case(
+        raw_with(dark_periods={"periods": [{"start": True, "stop": 2.0}]}),
+        DARK,
+        "periods[0].start",
+        "expected a number or an ISO-8601 time, got true or false",
+    ),
+    "dark period array of three": Case(
+        raw_with(dark_periods=[[1.0, 2.0], [3.0, 4.0, 5.0]]),
+        DARK,
+        "[1]",
+        "expected an array of 2 elements",
+    ),
+    "dark period neither object nor array": Case(
+        raw_with(dark_periods={"dark_periods": [61771.0]}),
+        DARK,
+        "dark_periods[0]",
+        "expected an object or an array, got a number",
+    ),
+    "dark period in no style": Case(
+        raw_with(dark_periods={"dark_periods": [{"start": "2028-01-01T19:30:00Z"}]}),
+        DARK,
+        "dark_periods[0]",
+        'expected the keys "start" and "stop"',
+    ),
+    "dark period backwards in ISO times": Case(
+        raw_with(dark_periods={"periods": [["2028-01-02T00:00:00Z", "2028-01-01T12:00:00Z"]]}),
+        DARK,
+        "periods[0]",
+        "start 61772.0 is not before stop 61771.5",
     ),
     "dark-periods file period backwards": Case(
         raw_with(dark_periods={"dark_periods": [raw_period(1.0, 2.0), raw_period(4.0, 3.0)]}),
