@@ -33,6 +33,13 @@ class UploadForm(forms.Form):
         help_text="Optional: defaults to the name in the file, else the file name. "
         "New content under an existing name becomes its next version.",
     )
+    drop_invalid_periods = forms.BooleanField(
+        label="Drop invalid periods",
+        required=False,
+        help_text="Leave out periods whose start is not before their stop (or outside the years "
+        "1 to 9999) instead of refusing the files; the job and the schedule say how many and "
+        "where.",
+    )
 
     def clean(self):
         cleaned = super().clean()

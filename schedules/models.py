@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schedules.block_schema import display_name
+from schedules.formats import DroppedPeriods
 from schedules.json_checks import JSONTypeOf
 from schedules.schedule_data import SourceFormat
 
@@ -198,6 +199,11 @@ class IngestJob(models.Model):
     visibility_file = models.FileField(upload_to=upload_path, blank=True)
     dark_periods_file = models.FileField(upload_to=upload_path, blank=True)
     requested_name = models.CharField(max_length=255, blank=True, default="")
+    drop_invalid_periods = models.BooleanField(
+        default=False,
+        help_text="Leave out periods whose start is not before their stop (or outside the years "
+        "1 to 9999) instead of refusing the files.",
+    )
     upload_digest = models.CharField(
         max_length=64, blank=True, default="", db_index=True, help_text="SHA-256 of the files"
     )
@@ -216,6 +222,12 @@ class IngestJob(models.Model):
     schedule = models.ForeignKey(
         Schedule, null=True, blank=True, on_delete=models.DB_SET_NULL, related_name="ingest_jobs"
     )
+    dropped_periods = models.PositiveIntegerField(
+        default=0, help_text="Invalid periods left out (with drop_invalid_periods)."
+    )
+    dropped_period_locations = models.JSONField(
+        default=list, blank=True, help_text="Where the first dropped periods were (file: path)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -223,6 +235,11 @@ class IngestJob(models.Model):
 
     def __str__(self) -> str:
         return f"Ingest job {self.pk} ({self.state})"
+
+    @property
+    def dropped_periods_summary(self) -> str:
+        """The line the ingest command prints about the periods it dropped ("" for none)."""
+        return DroppedPeriods(self.dropped_periods, list(self.dropped_period_locations)).summary()
 
     def lost_worker(self, now: datetime | None = None) -> bool:
         """Running, but its worker has not written a heartbeat for ``STALE_AFTER``."""

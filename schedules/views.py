@@ -61,12 +61,15 @@ def upload(request: HttpRequest) -> HttpResponse:
             dark_periods_file=form.cleaned_data["dark_periods_file"],
             name=form.cleaned_data["name"],
             user=request.user,
+            drop_invalid_periods=form.cleaned_data["drop_invalid_periods"],
         )
         if job.state == IngestJob.State.SUCCEEDED and job.schedule is not None:
             if job.schedule.uploaded_at < job.created_at:
                 messages.info(request, f"This content is already stored as “{job.schedule}”.")
             else:
                 messages.success(request, f"Stored as “{job.schedule}”.")
+            if job.dropped_periods:
+                messages.warning(request, job.dropped_periods_summary)
             return redirect(job.schedule)
         return redirect("schedules:job", job_id=job.pk)
     return render(request, "schedules/upload.html", {"form": form})

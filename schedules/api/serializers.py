@@ -220,6 +220,11 @@ class IngestJobSerializer(serializers.ModelSerializer):
     )
     name = serializers.CharField(source="requested_name", read_only=True)
     schedule_url = serializers.SerializerMethodField()
+    dropped_period_locations = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Where the first dropped periods were, as `file: JSON path`.",
+    )
 
     class Meta:
         model = IngestJob
@@ -236,11 +241,17 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "drop_invalid_periods",
+            "dropped_periods",
+            "dropped_period_locations",
         ]
         read_only_fields = fields
         extra_kwargs = {
             "error": {"help_text": "Why the ingest failed, located (file, JSON path or line)."},
             "schedule": {"help_text": "The stored schedule once the job has succeeded."},
+            "dropped_periods": {
+                "help_text": "Invalid periods left out because of `drop_invalid_periods`."
+            },
         }
 
     def to_representation(self, job: IngestJob) -> dict:
@@ -252,6 +263,12 @@ class IngestJobSerializer(serializers.ModelSerializer):
             return None
         url = reverse("api:schedule-detail", kwargs={"schedule_id": job.schedule_id})
         return self.context["request"].build_absolute_uri(url)
+
+
+DROP_INVALID_PERIODS_HELP = (
+    "Leave out periods whose start is not before their stop (or outside the years 1 to 9999) "
+    "instead of failing; the job says how many and where."
+)
 
 
 def _check_size(upload) -> None:
@@ -278,6 +295,9 @@ class ScheduleUploadSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=255,
         help_text="Name to store it under; defaults to the name inside the file.",
+    )
+    drop_invalid_periods = serializers.BooleanField(
+        required=False, default=False, help_text=DROP_INVALID_PERIODS_HELP
     )
 
     def validate(self, attrs: dict) -> dict:
@@ -310,6 +330,9 @@ class ScheduleDocumentSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=255,
         help_text="Name to store it under; defaults to the name inside the document.",
+    )
+    drop_invalid_periods = serializers.BooleanField(
+        required=False, default=False, help_text=DROP_INVALID_PERIODS_HELP
     )
 
 

@@ -165,6 +165,7 @@ class ScheduleViewSet(
             dark_periods_file=files["dark_periods"],
             name=upload.validated_data.get("name", ""),
             user=request.user,
+            drop_invalid_periods=upload.validated_data["drop_invalid_periods"],
         )
         body = IngestJobSerializer(job, context=self.get_serializer_context()).data
         # str(): the serializer's URL is a str subclass, which WSGI servers refuse in headers.

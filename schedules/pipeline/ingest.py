@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from analytics.transform import TransformResult, transform
-from schedules.formats import InputFile, read_schedule
+from schedules.formats import DroppedPeriods, InputFile, read_schedule
 from schedules.models import Schedule
 from schedules.pipeline.load import store_schedule_content
 from schedules.schedule_data import ScheduleData
@@ -40,6 +40,9 @@ class IngestOutcome:
     block_count: int
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     warnings: list[str] = field(default_factory=list)  # what the uploader should know
+    # Invalid periods left out with drop_invalid_periods: how many, and the first locations.
+    dropped_periods: int = 0
+    dropped_period_locations: list[str] = field(default_factory=list)
 
 
 NO_VISIBILITY_WARNING = (
@@ -55,9 +58,12 @@ def visibility_source(data: ScheduleData) -> str:
     return Schedule.VisibilitySource.FILE
 
 
-def ingest_warnings(data: ScheduleData) -> list[str]:
+def ingest_warnings(data: ScheduleData, dropped: DroppedPeriods | None = None) -> list[str]:
     """What the person ingesting ``data`` should know before relying on the result."""
-    return [NO_VISIBILITY_WARNING] if visibility_source(data) == "none" else []
+    warnings = [NO_VISIBILITY_WARNING] if visibility_source(data) == "none" else []
+    if dropped is not None and dropped.count:
+        warnings.append(dropped.summary())
+    return warnings
 
 
 class PhaseTimer:
@@ -105,16 +111,22 @@ def ingest_schedule(
     uploaded_by=None,
     progress: ProgressCallback | None = None,
     dry_run: bool = False,
+    drop_invalid_periods: bool = False,
 ) -> IngestOutcome:
     """Parse, analyse and store a schedule; the same content twice returns the stored one.
 
     Raises ``ScheduleInputError`` (located, human message) for bad input, before any write.
+    With ``drop_invalid_periods``, periods that do not run forwards within the years 1 to
+    9999 are left out instead, and the outcome says how many and where.
     """
     report = _Progress(progress)
     timer = PhaseTimer()
+    dropped = DroppedPeriods() if drop_invalid_periods else None
     report("read", 0.0)
     with timer.phase("read"):
-        data = read_schedule(schedule_file, visibility=visibility, dark_periods=dark_periods)
+        data = read_schedule(
+            schedule_file, visibility=visibility, dark_periods=dark_periods, dropped=dropped
+        )
     report("read", 1.0)
     return ingest_schedule_data(
         data,
@@ -123,6 +135,7 @@ def ingest_schedule(
         progress=progress,
         dry_run=dry_run,
         timer=timer,
+        dropped=dropped,
     )
 
 
@@ -134,24 +147,25 @@ def ingest_schedule_data(
     progress: ProgressCallback | None = None,
     dry_run: bool = False,
     timer: PhaseTimer | None = None,
+    dropped: DroppedPeriods | None = None,
 ) -> IngestOutcome:
-    """Transform and load an already parsed schedule (see :func:`ingest_schedule`)."""
+    """Transform and load an already parsed schedule (see :func:`ingest_schedule`);
+    ``dropped`` is what reading it left out, for the outcome and the schedule's notes."""
     report = _Progress(progress)
     timer = timer or PhaseTimer()
+    dropped = dropped or DroppedPeriods()
     with timer.phase("read"):
         checksum = data.checksum()
         existing = Schedule.objects.filter(checksum=checksum).first()
     if existing is not None:
-        return _existing(existing, checksum, timer, data)
+        return _outcome(existing, False, checksum, existing.name, timer, data, dropped)
 
     report("transform", 0.0)
     with timer.phase("transform"):
         result = transform(data)
     report("transform", 1.0)
     if dry_run:
-        return IngestOutcome(
-            None, True, checksum, name, data.block_count, timer.seconds, ingest_warnings(data)
-        )
+        return _outcome(None, True, checksum, name, timer, data, dropped)
 
     report("load", 0.0)
     with timer.phase("load"), transaction.atomic():
@@ -159,8 +173,8 @@ def ingest_schedule_data(
         # Another process may have stored the same content while we were transforming.
         existing = Schedule.objects.filter(checksum=checksum).first()
         if existing is not None:
-            return _existing(existing, checksum, timer, data)
-        schedule = _create_schedule(data, result, checksum, name, uploaded_by)
+            return _outcome(existing, False, checksum, existing.name, timer, data, dropped)
+        schedule = _create_schedule(data, result, checksum, name, uploaded_by, dropped)
         store_schedule_content(schedule, data, result, progress=lambda f: report("load", f))
     report("load", 1.0)
     logger.info(
@@ -170,28 +184,28 @@ def ingest_schedule_data(
         schedule.version,
         schedule.block_count,
     )
-    return IngestOutcome(
-        schedule,
-        True,
-        checksum,
-        schedule.name,
-        schedule.block_count,
-        timer.seconds,
-        ingest_warnings(data),
-    )
+    return _outcome(schedule, True, checksum, schedule.name, timer, data, dropped)
 
 
-def _existing(
-    schedule: Schedule, checksum: str, timer: PhaseTimer, data: ScheduleData
+def _outcome(
+    schedule: Schedule | None,
+    created: bool,
+    checksum: str,
+    name: str,
+    timer: PhaseTimer,
+    data: ScheduleData,
+    dropped: DroppedPeriods,
 ) -> IngestOutcome:
     return IngestOutcome(
         schedule,
-        False,
+        created,
         checksum,
-        schedule.name,
-        schedule.block_count,
+        name,
+        data.block_count,
         timer.seconds,
-        ingest_warnings(data),
+        ingest_warnings(data, dropped),
+        dropped.count,
+        list(dropped.locations),
     )
 
 
@@ -206,7 +220,12 @@ def _lock_for_ingest(checksum: str, name: str) -> None:
 
 
 def _create_schedule(
-    data: ScheduleData, result: TransformResult, checksum: str, name: str, uploaded_by
+    data: ScheduleData,
+    result: TransformResult,
+    checksum: str,
+    name: str,
+    uploaded_by,
+    dropped: DroppedPeriods,
 ) -> Schedule:
     latest = Schedule.objects.filter(name=name).aggregate(latest=Max("version"))["latest"]
     location = data.location
@@ -225,4 +244,5 @@ def _create_schedule(
         dark_periods=data.dark_periods.tolist(),
         possible_periods=result.possible_periods.tolist(),
         visibility_source=visibility_source(data),
+        notes=dropped.summary(),
     )

@@ -30,8 +30,10 @@ PROGRESS_WRITE_INTERVAL_S = 0.5
 STALE_AFTER = IngestJob.STALE_AFTER
 
 
-def upload_digest(*files: UploadedFile | None) -> str:
-    """SHA-256 over the uploaded files' bytes (in order), to spot an identical re-upload."""
+def upload_digest(*files: UploadedFile | None, drop_invalid_periods: bool = False) -> str:
+    """SHA-256 over the uploaded files' bytes (in order), to spot an identical re-upload. The
+    drop option is part of it (only when set, so earlier digests still match): the same files
+    may fail without it."""
     digest = hashlib.sha256()
     for upload in files:
         digest.update(b"\x00file\x00" if upload is not None else b"\x00none\x00")
@@ -39,6 +41,8 @@ def upload_digest(*files: UploadedFile | None) -> str:
             for chunk in upload.chunks():
                 digest.update(chunk)
             upload.seek(0)
+    if drop_invalid_periods:
+        digest.update(b"\x00drop-invalid-periods\x00")
     return digest.hexdigest()
 
 
@@ -60,11 +64,23 @@ def create_ingest_job(
     dark_periods_file: UploadedFile | None = None,
     name: str = "",
     user=None,
+    drop_invalid_periods: bool = False,
 ) -> IngestJob:
-    """Store the files and queue the ingest; an identical earlier upload finishes at once."""
-    digest = upload_digest(schedule_file, visibility_file, dark_periods_file)
+    """Store the files and queue the ingest; an identical earlier upload finishes at once,
+    with what the earlier one dropped."""
+    digest = upload_digest(
+        schedule_file,
+        visibility_file,
+        dark_periods_file,
+        drop_invalid_periods=drop_invalid_periods,
+    )
     earlier = previous_upload(digest)
-    job = IngestJob(requested_name=name.strip(), created_by=user, upload_digest=digest)
+    job = IngestJob(
+        requested_name=name.strip(),
+        created_by=user,
+        upload_digest=digest,
+        drop_invalid_periods=drop_invalid_periods,
+    )
     if earlier is not None:
         now = timezone.now()
         job.state = IngestJob.State.SUCCEEDED
@@ -72,6 +88,8 @@ def create_ingest_job(
         job.progress = 1.0
         job.started_at = job.finished_at = now
         job.schedule = earlier.schedule
+        job.dropped_periods = earlier.dropped_periods
+        job.dropped_period_locations = earlier.dropped_period_locations
     job.schedule_file = schedule_file
     if visibility_file is not None:
         job.visibility_file = visibility_file
@@ -125,6 +143,7 @@ def run_ingest_job(job_id: int) -> int | None:
                 name=job.requested_name or None,
                 uploaded_by=job.created_by,
                 progress=progress,
+                drop_invalid_periods=job.drop_invalid_periods,
             )
     except ScheduleInputError as error:
         _finish(job, IngestJob.State.FAILED, error=str(error))
@@ -139,7 +158,13 @@ def run_ingest_job(job_id: int) -> int | None:
             "The administrators can find the details in the server log.",
         )
         return None
-    _finish(job, IngestJob.State.SUCCEEDED, schedule_id=outcome.schedule.pk)
+    _finish(
+        job,
+        IngestJob.State.SUCCEEDED,
+        schedule_id=outcome.schedule.pk,
+        dropped_periods=outcome.dropped_periods,
+        dropped_period_locations=outcome.dropped_period_locations,
+    )
     return outcome.schedule.pk
 
 
@@ -149,7 +174,15 @@ def run_ingest_job_task(job_id: int) -> int | None:
     return run_ingest_job(job_id)
 
 
-def _finish(job: IngestJob, state: str, *, error: str = "", schedule_id: int | None = None):
+def _finish(
+    job: IngestJob,
+    state: str,
+    *,
+    error: str = "",
+    schedule_id: int | None = None,
+    dropped_periods: int = 0,
+    dropped_period_locations: list[str] | None = None,
+):
     now = timezone.now()
     IngestJob.objects.filter(pk=job.pk).update(
         state=state,
@@ -157,6 +190,8 @@ def _finish(job: IngestJob, state: str, *, error: str = "", schedule_id: int | N
         progress=1.0 if state == IngestJob.State.SUCCEEDED else job.progress,
         error=error,
         schedule_id=schedule_id,
+        dropped_periods=dropped_periods,
+        dropped_period_locations=dropped_period_locations or [],
         finished_at=now,
         heartbeat_at=now,
     )

@@ -37,6 +37,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="parse and analyse only; write nothing"
         )
         parser.add_argument(
+            "--drop-invalid-periods",
+            action="store_true",
+            help="leave out periods whose start is not before their stop (or outside the years "
+            "1 to 9999) and report them, instead of refusing the files",
+        )
+        parser.add_argument(
             "--json", action="store_true", help="print one JSON object instead of text"
         )
 
@@ -54,6 +60,7 @@ class Command(BaseCommand):
                     name=options["name"],
                     progress=progress,
                     dry_run=options["dry_run"],
+                    drop_invalid_periods=options["drop_invalid_periods"],
                 )
         except ScheduleInputError as error:
             if as_json:
@@ -95,23 +102,30 @@ def _render(outcome: IngestOutcome, *, dry_run: bool, as_json: bool) -> str:
                 "already_ingested": not outcome.created,
                 "dry_run": dry_run,
                 "warnings": outcome.warnings,
+                "dropped_periods": outcome.dropped_periods,
+                "dropped_period_locations": outcome.dropped_period_locations,
                 "timings": {phase: round(seconds, 4) for phase, seconds in outcome.timings.items()},
             }
         ).decode()
     if not outcome.created:
-        return (
+        text = (
             f"Already ingested as schedule {schedule.pk} "
             f'("{schedule.name}" version {schedule.version}); nothing changed.'
         )
-    if dry_run:
-        return (
+    elif dry_run:
+        text = (
             f'Dry run: "{outcome.name}" is valid ({outcome.block_count:,} blocks, checksum '
             f"{outcome.checksum[:12]}); nothing was written."
         )
-    return (
-        f'Ingested schedule {schedule.pk}: "{schedule.name}" version {schedule.version}, '
-        f"{schedule.block_count:,} blocks (checksum {outcome.checksum[:12]})."
-    )
+    else:
+        text = (
+            f'Ingested schedule {schedule.pk}: "{schedule.name}" version {schedule.version}, '
+            f"{schedule.block_count:,} blocks (checksum {outcome.checksum[:12]})."
+        )
+    if outcome.dropped_periods:
+        # The warning on stderr lists where; the result line must not hide that data is gone.
+        text += f" Invalid periods dropped: {outcome.dropped_periods:,}."
+    return text
 
 
 class ProgressDisplay:
