@@ -25,7 +25,7 @@ import numpy as np
 from analytics.diagnostics.operable import LENGTH_TOLERANCE_DAYS, Basis, UsableWindows
 from analytics.diagnostics.reasons import BLOCKED, FEASIBLE_FREE, Reasons, requested_days
 from schedules.block_metrics import SECONDS_PER_HOUR
-from schedules.intervals import RangeMaximum
+from schedules.intervals import RangeMaximum, search_sorted
 from schedules.schedule_data import ScheduleData
 
 
@@ -106,6 +106,24 @@ def sole_runs(start: np.ndarray, stop: np.ndarray, block: np.ndarray) -> SoleRun
     )
 
 
+def _priority_ranks(priority: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense int32 ranks of the priorities, for the unscheduled and the scheduled side: a NaN
+    ranks below everything as the first and above everything as the second, so that, as
+    with floats, no comparison with a NaN says "higher"."""
+    values, rank = np.unique(priority, return_inverse=True)
+    rank = rank.astype(np.int32)
+    nan = np.isnan(priority)
+    return np.where(nan, -1, rank).astype(np.int32), np.where(nan, len(values), rank).astype(
+        np.int32
+    )
+
+
+def _float32(values: np.ndarray, towards: float) -> np.ndarray:
+    """``values`` in float32, rounded towards ``towards`` so that comparisons stay safe."""
+    rounded = values.astype(np.float32)
+    return np.where(rounded == values, rounded, np.nextafter(rounded, np.float32(towards)))
+
+
 def find_inversions(
     data: ScheduleData, windows: UsableWindows, reasons: Reasons, is_scheduled: np.ndarray
 ) -> Inversions:
@@ -125,19 +143,34 @@ def find_inversions(
         & (lengths >= request[owner] - LENGTH_TOLERANCE_DAYS)
     )
     start, stop = windows.periods[rows, 0], windows.periods[rows, 1]
-    first = np.searchsorted(runs.stop, start, side="right")
-    end = np.searchsorted(runs.start, stop, side="left")
+    first = search_sorted(runs.stop, start, side="right")
+    end = search_sorted(runs.start, stop, side="left")
     lowest = -RangeMaximum(-priority[runs.block]).between(first, end - 1)
     worth = np.flatnonzero(lowest < priority[owner[rows]])
     rows, first, count = rows[worth], first[worth], (end - first)[worth]
 
     run = np.repeat((first - (np.cumsum(count) - count)).astype(np.int32), count)
     run += np.arange(len(run), dtype=np.int32)
-    row_priority = np.repeat(priority[owner[rows]], count)
-    higher = np.flatnonzero(row_priority > priority[runs.block][run])
-    pair_row = np.repeat(np.arange(len(rows), dtype=np.int32), count)[higher]
-    run = run[higher]
+    # Two necessary conditions, on compact copies since they are checked for every pair: the
+    # blocker ranks lower, and its freed stretch, before any window cuts it, holds the
+    # request. Exact checks follow on the pairs that pass.
+    unscheduled_rank, scheduled_rank = _priority_ranks(priority)
+    room = _float32(runs.free_stop - runs.free_start, np.inf)
+    need = _float32(request[owner[rows]] - LENGTH_TOLERANCE_DAYS, -np.inf)
+    candidate = np.flatnonzero(
+        (np.repeat(unscheduled_rank[owner[rows]], count) > scheduled_rank[runs.block][run])
+        & (room[run] >= np.repeat(need, count))
+    )
+    pair_row = np.repeat(np.arange(len(rows), dtype=np.int32), count)[candidate]
+    run = run[candidate]
     unscheduled, blocker = owner[rows][pair_row], runs.block[run]
+    higher = np.flatnonzero(priority[unscheduled] > priority[blocker])
+    pair_row, run, unscheduled, blocker = (
+        pair_row[higher],
+        run[higher],
+        unscheduled[higher],
+        blocker[higher],
+    )
     window = windows.periods[rows[pair_row]]
     freed_start = np.maximum(window[:, 0], runs.free_start[run])
     freed_stop = np.minimum(window[:, 1], runs.free_stop[run])
@@ -146,17 +179,24 @@ def find_inversions(
     unscheduled, blocker = unscheduled[room], blocker[room]
     freed_start, freed_stop, freed = freed_start[room], freed_stop[room], freed[room]
 
-    # Rows come by block and then by time, so a stable sort keeps the earliest of equal
-    # freed lengths first within each (unscheduled, scheduled) pair.
+    # One row per (unscheduled, scheduled) pair: the longest freed interval, the earliest of
+    # equal ones. Rows come by unscheduled block and then by time, so a stable sort on the
+    # pair (timsort, quick on such nearly sorted keys) keeps equal pairs in time order.
     pair_key = unscheduled.astype(np.int64) * data.block_count + blocker
-    order = np.lexsort((-freed, pair_key))
-    pair_key = pair_key[order]
-    first_of_pair = np.ones(len(order), dtype=bool)
-    first_of_pair[1:] = pair_key[1:] != pair_key[:-1]
-    pick = order[first_of_pair]
+    order = np.argsort(pair_key, kind="stable")
+    pair_key, freed = pair_key[order], freed[order]
+    new_pair = np.ones(len(order), dtype=bool)
+    new_pair[1:] = pair_key[1:] != pair_key[:-1]
+    pair = np.cumsum(new_pair) - 1
+    longest = np.full(int(new_pair.sum()), -np.inf)
+    np.maximum.at(longest, pair, freed)
+    longest_rows = np.flatnonzero(freed == longest[pair])
+    first_of_pair = np.ones(len(longest_rows), dtype=bool)
+    first_of_pair[1:] = pair[longest_rows[1:]] != pair[longest_rows[:-1]]
+    pick = order[longest_rows[first_of_pair]]
     unscheduled, blocker = unscheduled[pick], blocker[pick]
 
-    inverted = np.unique(unscheduled)
+    inverted = np.flatnonzero(np.bincount(unscheduled, minlength=data.block_count))
     weighted = priority[inverted] * data.requested_duration_s[inverted] / SECONDS_PER_HOUR
     return Inversions(
         basis=windows.basis,
@@ -165,6 +205,6 @@ def find_inversions(
         freed_start_mjd=freed_start[pick],
         freed_stop_mjd=freed_stop[pick],
         unscheduled_blocks=inverted,
-        scheduled_blocks=np.unique(blocker),
+        scheduled_blocks=np.flatnonzero(np.bincount(blocker, minlength=data.block_count)),
         priority_weighted_hours=float(weighted.sum()),
     )

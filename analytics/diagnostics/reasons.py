@@ -34,6 +34,7 @@ from schedules.intervals import (
     FreeTime,
     overlap_counts,
     overlapping_pairs_between,
+    search_sorted,
 )
 from schedules.schedule_data import ScheduleData
 from validation.rules import NO_VISIBILITY_HOURS, Findings
@@ -198,8 +199,8 @@ def find_blockers(
     single_start = data.scheduled_start_mjd[single]
     single_stop = data.scheduled_stop_mjd[single]
     single_length = single_stop - single_start
-    first = np.searchsorted(single_stop, start_row, side="right")
-    end = np.searchsorted(single_start, stop_row, side="left")
+    first = search_sorted(single_stop, start_row, side="right")
+    end = search_sorted(single_start, stop_row, side="left")
     meets = end > first
     # Padded so that no index falls outside, even with no scheduled block at all.
     cut_first = meets & (np.append(single_start, np.inf)[first] < start_row)

@@ -15,6 +15,7 @@ from schedules.intervals import (
     overlap_counts,
     overlap_durations,
     overlapping_pairs_between,
+    search_sorted,
 )
 
 NAN = np.nan
@@ -375,3 +376,37 @@ class TestRangeMaximum:
                 assert first[k] == reaching[0]
             else:
                 assert first[k] > high[k]
+
+
+class TestSearchSorted:
+    @pytest.mark.parametrize("seed", range(40))
+    @pytest.mark.parametrize("side", ["left", "right"])
+    def test_same_as_numpy_on_clustered_values_and_odd_queries(self, seed, side):
+        rng = np.random.default_rng(seed)
+        # Values on a coarse grid (many ties), crowded into a few clusters like nights.
+        clusters = rng.integers(0, 5, size=int(rng.integers(2, 3000)))
+        values = np.sort(np.round(clusters * 10 + rng.random(len(clusters)), 2))
+        queries = np.round(rng.random(int(rng.integers(4096, 12000))) * 60 - 5, 2)
+        queries[:200] = values[rng.integers(0, len(values), 200)]
+        queries[200:210] = [
+            np.nan,
+            np.inf,
+            -np.inf,
+            -1e300,
+            1e300,
+            values[0],
+            values[-1],
+            0,
+            55,
+            -5,
+        ]
+        np.testing.assert_array_equal(
+            search_sorted(values, queries, side), np.searchsorted(values, queries, side)
+        )
+
+    def test_small_and_degenerate_inputs_fall_back_to_numpy(self):
+        queries = np.linspace(-1, 2, 5000)
+        for values in (np.empty(0), np.array([0.5]), np.array([1.0, 1.0]), np.array([0, np.inf])):
+            np.testing.assert_array_equal(
+                search_sorted(values, queries, "right"), np.searchsorted(values, queries, "right")
+            )

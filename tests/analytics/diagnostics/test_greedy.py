@@ -77,6 +77,19 @@ class TestReplay:
         # Priority 2 first; then 2 usable hours before 3; "011" is 11 < 12.
         assert order.tolist() == [3, 2, 1, 0]
 
+    @pytest.mark.parametrize(
+        ("ids", "expected"),
+        [
+            (["12", "7", "011"], [1, 2, 0]),
+            (["12", "7", "x"], [0, 1, 2]),
+            (["99999999999999999999", "7", "8"], [1, 2, 0]),
+            (["99999999999999999999", "7", "x"], [1, 0, 2]),
+        ],
+    )
+    def test_ids_rank_as_numbers_only_when_all_are_integers(self, ids, expected):
+        order = replay_order(np.zeros(3), np.zeros(3), ids)
+        assert order.tolist() == expected
+
     def test_blocks_that_cannot_be_placed_and_empty_requests(self):
         blocks = [
             block("1", 5.0, 3, (0, 2)),  # longer than its only window
