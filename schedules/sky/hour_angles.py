@@ -9,10 +9,11 @@ With latitude φ, declination δ and hour angle H (refraction ignored):
   cos h cos A = cos φ sin δ − sin φ cos δ cos H, so A = a where
   sin a sin φ cos δ cos H − cos a cos δ sin H = sin a cos φ sin δ, i.e. R cos(H − ψ) = K.
 
-Those roots cut (−π, π] into at most nine arcs; inside each arc every limit is either met
-or not, so testing the arc's midpoint classifies it exactly. That covers the awkward cases
-(circumpolar, never rising, stars whose azimuth turns back near the pole, azimuth ranges
-through north) without special-casing any of them.
+With altitude limits only, the allowed set is H₂ ≤ |H| ≤ H₁ straight from those roots. With
+an azimuth range too, the roots of every limit cut (−π, π] into at most nine arcs; inside
+each arc every limit is either met or not, so testing the arc's midpoint classifies it
+exactly. That covers the awkward cases (circumpolar, never rising, stars whose azimuth turns
+back near the pole, azimuth ranges through north) without special-casing any of them.
 """
 
 from __future__ import annotations
