@@ -36,15 +36,24 @@ _QUIET = (
 )
 
 
+def _forbid_downloads() -> None:
+    iers.conf.auto_download = False
+    iers.conf.iers_degraded_accuracy = "warn"
+    astropy_data.conf.allow_internet = False
+
+
+# Cheap, so done on import: whatever computes with astropy after any sky module is imported
+# cannot reach the network; the tables themselves are loaded on first use.
+_forbid_downloads()
+
+
 def use_bundled_tables() -> tuple[float, float]:
     """Point astropy at the bundled IERS-A and leap-second tables with downloads off; returns
     the MJD range they cover. Idempotent and cheap after the first call."""
     global _valid_mjd
     with _lock:
         if _valid_mjd is None:
-            iers.conf.auto_download = False
-            iers.conf.iers_degraded_accuracy = "warn"
-            astropy_data.conf.allow_internet = False
+            _forbid_downloads()
             # A plain IERS-A table, not IERS_Auto: IERS_Auto refuses predictions once its
             # file is older than auto_max_age, which depends on today's date.
             table = iers.IERS_A.open(iers.IERS_A_FILE)
