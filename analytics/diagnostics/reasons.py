@@ -124,6 +124,8 @@ def explain_unscheduled(
     scheduled_union: np.ndarray,
     error_flags: np.ndarray,
 ) -> Reasons:
+    """The reason of every unscheduled block (module docstring), from its usable windows,
+    the merged scheduled time and ``error_flags`` (see ``error_flags_from_findings``)."""
     block_count = data.block_count
     request = requested_days(data)
     code = np.full(block_count, FEASIBLE_FREE, dtype=np.int8)
@@ -243,17 +245,19 @@ def find_blockers(
         (inner_first - (np.cumsum(inner_count) - inner_count)).astype(np.int32), inner_count
     )
     member += np.arange(len(member), dtype=np.int32)
-    inner_key = np.repeat(row_group.astype(np.int64) << 32, inner_count)
-    inner_key |= rank[member]
+    # Keys group * ranks + rank, in int32 when they fit: half the memory and a quicker sort.
+    ranks = max(len(single), 1)
+    key_type = np.int32 if group_count * ranks < np.iinfo(np.int32).max else np.int64
+    inner_key = np.repeat(row_group.astype(key_type) * key_type(ranks), inner_count)
+    inner_key += rank.astype(key_type)[member]
     inner_key.sort()
     # Each group's first rows are its longest members.
-    group_start = np.searchsorted(inner_key, np.arange(group_count, dtype=np.int64) << 32)
+    group_start = np.searchsorted(inner_key, np.arange(group_count, dtype=key_type) * ranks)
     group_size = np.diff(np.append(group_start, len(inner_key)))
     kept = np.minimum(group_size, BLOCKERS_KEPT)
     picked = np.repeat(group_start - (np.cumsum(kept) - kept), kept) + np.arange(kept.sum())
-    inner_group = inner_key[picked] >> 32
-    inner_block = single[by_length[inner_key[picked] & 0xFFFFFFFF]]
-
+    inner_group, inner_rank = np.divmod(inner_key[picked].astype(np.int64), ranks)
+    inner_block = single[by_length[inner_rank]]
     inner_days = data.scheduled_stop_mjd[inner_block] - data.scheduled_start_mjd[inner_block]
 
     # A cut pair shorter than a group's last kept inner member cannot enter its list.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analytics.diagnostics.fragmentation import CLASSES, Fragmentation, fragment
+from analytics.diagnostics.fragmentation import Fragmentation, fragment
 from analytics.diagnostics.greedy import GreedyBaseline, greedy_baseline
 from analytics.diagnostics.inversions import Inversions, find_inversions
 from analytics.diagnostics.kpis import Kpis, compute_kpis
@@ -66,7 +66,8 @@ class Diagnostics:
             "reasons": dict(self.reasons.counts),
             "blockers": {
                 "blocked_blocks": len(self.blockers.blocked_blocks),
-                "pairs": len(self.blockers.blocked),
+                "pairs": int(self.blockers.blocker_count.sum()),
+                "taken_hours": float(self.blockers.taken_hours.sum()),
             },
             "inversions": {
                 "pairs": self.inversions.pair_count,
@@ -126,6 +127,3 @@ def diagnose(
         kpis=kpis,
         greedy=greedy_baseline(data, operable, windows, is_scheduled, kpis),
     )
-
-
-__all__ = ["CLASSES", "Diagnostics", "diagnose"]
