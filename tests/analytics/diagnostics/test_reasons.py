@@ -32,12 +32,12 @@ def explain(blocks, error_flags=None, **fields):
     return data, windows, is_scheduled, reasons
 
 
-# Every block asks for 1 h with a 30 min minimum unless it says otherwise; nothing else is
-# visible before 9 h, so blocks 0-6 only compete with the scheduled block 7 at 5.5-6.5 h.
+# Every block asks for 1 h with a 30 min minimum unless it says otherwise, in a 12 h period
+# without dark periods; the only scheduled block is block 7, at 5.5-6.5 h.
 REASON_BLOCKS = [
     # 0: longest period 0.0005 h < 0.001 h.
     {"visibility": [(at(0), at(0.0005))]},
-    # 1: visible only 30 min... below its 45 min minimum: no usable window.
+    # 1: visible 30 min, below its 45 min minimum: no usable window.
     {"visibility": [(at(1), at(1.5))], "min_observation_s": 2700.0},
     # 2: two 1 h windows, 2 h in all, but 1.5 h asked: no single window holds it.
     {"visibility": [(at(1), at(2)), (at(3), at(4))], "requested_duration_s": 1.5 * HOUR},
