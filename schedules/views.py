@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from schedules.forms import UploadForm
 from schedules.models import IngestJob, Schedule
 from schedules.permissions import can_upload
 from schedules.pipeline.jobs import create_ingest_job
 from schedules.selectors import schedule_list, visible_jobs
+from tsi_site.request_checks import too_large_message
 from tsi_site.web.access import read_required
 from tsi_site.web.downloads import native_export_response
 
@@ -35,7 +36,7 @@ def _followed_job(request: HttpRequest, job_id: int) -> IngestJob:
     return get_object_or_404(visible_jobs(request.user), pk=job_id).as_seen()
 
 
-@require_GET
+@require_safe
 @read_required
 def home(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:200]
@@ -54,6 +55,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     _upload_allowed(request)
     form = UploadForm(request.POST or None, request.FILES or None)
+    if getattr(request, "upload_too_large", None):
+        context = {
+            "form": UploadForm(),
+            "refused": too_large_message(file_name=request.upload_too_large),
+        }
+        return render(request, "schedules/upload.html", context, status=413)
     if request.method == "POST" and form.is_valid():
         job = create_ingest_job(
             schedule_file=form.cleaned_data["schedule_file"],
@@ -75,7 +82,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/upload.html", {"form": form})
 
 
-@require_GET
+@require_safe
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _followed_job(request, job_id)
@@ -86,7 +93,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     """What the job page polls while the job runs."""
@@ -107,13 +114,13 @@ def _finished(job: IngestJob) -> bool:
     return job.state in (IngestJob.State.SUCCEEDED, IngestJob.State.FAILED)
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
     return redirect(static("tsi/favicon.svg"))
 
 
-@require_GET
+@require_safe
 @read_required
 def export(request: HttpRequest, schedule_id: int) -> HttpResponse:
     """The schedule in the native format, as a download."""

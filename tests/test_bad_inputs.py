@@ -97,6 +97,7 @@ class Case:
     refused: str = ""
     inline: bool = False
     max_upload_bytes: int | None = None
+    refused_status: int = 200  # what the form answers when it refuses the upload
 
 
 MJD_RANGE = "is outside MJD -678575 to 2973483 (the years 1 to 9999)"
@@ -195,8 +196,10 @@ CASES = {
         corpus(GOOD),
         "",
         "file is 658 bytes, more than the 200-byte limit (TSI_MAX_UPLOAD_BYTES)",
-        refused="658 bytes",
+        # The upload stops as soon as the file passes the limit, before its size is known.
+        refused="the limit is 200 bytes per file",
         max_upload_bytes=200,
+        refused_status=413,
     ),
     "bad visibility beside a good schedule": Case(
         corpus(GOOD, visibility="bad_visibility.json"),
@@ -233,7 +236,7 @@ class Doors:
     tmp_path: Path
     uploader: User
 
-    def command(self, files: Files, refused: bool) -> str:
+    def command(self, files: Files, refused: bool, status: int = 200) -> str:
         """``manage.py ingest`` (there is no upload step to refuse: the file itself fails)."""
         paths = {}
         for role, (name, content) in files.items():
@@ -250,9 +253,10 @@ class Doors:
         assert last_line == "Nothing was written to the database."
         return message
 
-    def form(self, files: Files, refused: bool) -> str:
-        """The upload form: a refused file is shown beside its field; otherwise the job page
-        shows the job's error."""
+    def form(self, files: Files, refused: bool, status: int = 200) -> str:
+        """The upload form: a refused file is shown beside its field (or above the form when
+        the upload was stopped, with ``status``); otherwise the job page shows the job's
+        error."""
         client = Client()
         client.force_login(self.uploader)
         fields = {
@@ -260,7 +264,7 @@ class Doors:
             for role, (name, content) in files.items()
         }
         response = client.post(reverse("schedules:upload"), fields, follow=True)
-        assert response.status_code == 200
+        assert response.status_code == (status if refused else 200)
         if refused:
             assert not IngestJob.objects.exists()
             assert response.redirect_chain == []
@@ -271,12 +275,12 @@ class Doors:
         (message,) = shown_errors(response.content.decode())
         return message
 
-    def api(self, files: Files, refused: bool) -> str:
+    def api(self, files: Files, refused: bool, status: int = 200) -> str:
         """The upload API with multipart files."""
         parts = {role: SimpleUploadedFile(name, content) for role, (name, content) in files.items()}
         return self._upload(parts, "multipart", refused)
 
-    def api_inline(self, files: Files, refused: bool) -> str:
+    def api_inline(self, files: Files, refused: bool, status: int = 200) -> str:
         """The upload API with the documents inline in a JSON body."""
         documents = {role: orjson.loads(content) for role, (_, content) in files.items()}
         return self._upload(documents, "json", refused)
@@ -304,11 +308,12 @@ DOOR_NAMES = ("command", "form", "api", "api_inline")
 def shown_errors(page: str) -> list[str]:
     """The error texts a page shows: a failed job's error or the form's field errors."""
     found = re.findall(
-        r'<pre class="error-text">(.*?)</pre>|<small class="error" role="alert">(.*?)</small>',
+        r'<pre class="error-text">(.*?)</pre>|<small class="error" role="alert">(.*?)</small>'
+        r'|<div class="form-errors" role="alert" id="upload-refused">(.*?)</div>',
         page,
         flags=re.DOTALL,
     )
-    return [html.unescape(job_error or field_error) for job_error, field_error in found]
+    return [html.unescape("".join(texts)) for texts in found]
 
 
 def file_name(case: Case, door: str) -> str:
@@ -355,7 +360,7 @@ def test_bad_input_gets_its_located_error_and_writes_nothing(name, door, doors, 
     if case.max_upload_bytes is not None:
         settings.TSI_MAX_UPLOAD_BYTES = case.max_upload_bytes
     refused = bool(case.refused) and door != "command"
-    message = getattr(doors, door)(case.files(), refused)
+    message = getattr(doors, door)(case.files(), refused, case.refused_status)
     if refused:
         assert case.refused in message, message
     else:

@@ -35,7 +35,9 @@ from schedules.pipeline.jobs import create_ingest_job
 from schedules.selectors import schedule_list, visible_jobs
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
 from tsi_site.api.errors import form_errors
+from tsi_site.api.exceptions import PayloadTooLarge
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
+from tsi_site.request_checks import too_large_message
 from tsi_site.web.downloads import attachment, download_name, native_export_response
 
 UPLOAD_FILES = ("schedule", "visibility", "dark_periods")
@@ -148,7 +150,10 @@ class ScheduleViewSet(
     )
     def create(self, request: Request) -> Response:
         if request.content_type.startswith("multipart/"):
-            upload = ScheduleUploadSerializer(data=request.data)
+            data = request.data  # parsing may stop at a file over the limit
+            if too_large := getattr(request._request, "upload_too_large", None):
+                raise PayloadTooLarge(too_large_message(file_name=too_large))
+            upload = ScheduleUploadSerializer(data=data)
             upload.is_valid(raise_exception=True)
             files = {name: upload.validated_data.get(name) for name in UPLOAD_FILES}
         else:
