@@ -145,6 +145,9 @@ class CompareForm(forms.Form):
         label="Compare with",
         empty_label="Choose a schedule…",
     )
+    fractions = forms.BooleanField(
+        required=False, label="Distributions as fractions of each side's scheduled blocks"
+    )
 
     def __init__(self, data, *, schedule: Schedule, initial_other: Schedule | None) -> None:
         super().__init__(data or None, initial={"other": initial_other})

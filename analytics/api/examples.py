@@ -91,6 +91,27 @@ EXAMPLE_BLOCKS = [
         "has_zero_visibility": False,
         "is_impossible": False,
     },
+    {
+        "block_id": 8,
+        "source_block_id": "sb-104",
+        "ra_deg": 10.68,
+        "dec_deg": 41.27,
+        "priority": 5.0,
+        "display_name": "M 31",
+        "priority_bucket": 2,
+        "requested_hours": 1.0,
+        "min_observation_hours": 0.5,
+        "total_visibility_hours": 6.0,
+        "visibility_period_count": 1,
+        "max_visibility_period_hours": 6.0,
+        "elevation_range_deg": 55.0,
+        "is_scheduled": False,
+        "scheduled_start_mjd": None,
+        "scheduled_stop_mjd": None,
+        "scheduled_hours": None,
+        "has_zero_visibility": False,
+        "is_impossible": False,
+    },
 ]
 
 
@@ -492,7 +513,10 @@ COMPARE = OpenApiExample(
         },
         "only_in_a": ["sb-103"],
         "only_in_b": ["sb-104"],
+        "only_in_a_blocks": frame_example(2),
+        "only_in_b_blocks": frame_example(4),
         "common_count": 3,
+        "mismatched_targets": [],
         "newly_scheduled": [
             {
                 "source_block_id": "sb-102",
@@ -535,5 +559,6 @@ COMPARE = OpenApiExample(
                 "stop_shift_hours": 24.0,
             }
         ],
+        "warnings": [],
     },
 )

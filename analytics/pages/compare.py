@@ -9,10 +9,12 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from analytics.block_frame import BlockFrame
 from analytics.forms import CompareForm
-from analytics.pages.legend import VARIABLE_TITLES
+from analytics.pages.legend import VARIABLE_TITLES, status_labels
 from analytics.selectors import CompareData, compare
 from analytics.selectors.compare import BlockChange
+from analytics.statistics import histogram_edges
 from schedules.mjd import mjd_to_iso
 from schedules.selectors import schedule_versions
 from tsi_site.web.charts import Empty, new_figure
@@ -37,11 +39,12 @@ class ComparePage(ReportPage, page="compare"):
 
     def content(self, request, schedule, form) -> PageContent:
         other = form.cleaned_data["other"] if form.is_bound else self.previous
+        fractions = form.is_bound and form.cleaned_data["fractions"]
         if other is None:
             return PageContent()
         data = compare(other, schedule)
         metrics = compare_metrics_table(data)
-        only_a, only_b = block_ids_table(data.only_in_a), block_ids_table(data.only_in_b)
+        only_a, only_b = only_in_table(data.only_in_a_blocks), only_in_table(data.only_in_b_blocks)
         newly_scheduled = block_changes_table(data.newly_scheduled, sides="B")
         newly_unscheduled = block_changes_table(data.newly_unscheduled, sides="A")
         retimed = block_changes_table(data.retimed)
@@ -59,7 +62,7 @@ class ComparePage(ReportPage, page="compare"):
             charts=[
                 ChartSpec(
                     "scheduled-priority",
-                    lambda: compare_priority_figure(data),
+                    lambda: compare_priority_figure(data, fractions),
                     lambda: compare_values_table(data, "scheduled_priorities", "Priority", 2),
                 ),
                 ChartSpec(
@@ -86,25 +89,34 @@ def _side_label(data: CompareData, side: str) -> str:
     return f"{side}: {schedule.name} v{schedule.version}"
 
 
-def compare_priority_figure(data: CompareData) -> go.Figure | Empty:
-    if not data.a.scheduled_priorities and not data.b.scheduled_priorities:
+def compare_priority_figure(data: CompareData, fractions: bool = False) -> go.Figure | Empty:
+    """Scheduled priorities of both sides in shared bins snapped to the priorities' resolution;
+    as counts, or as fractions of each side's scheduled blocks (sides of different sizes)."""
+    a, b = data.a.scheduled_priorities, data.b.scheduled_priorities
+    if not a and not b:
         return Empty("Neither schedule has scheduled blocks.")
+    edges = histogram_edges(np.asarray(a + b, dtype=np.float64), 30)
+    bins = {"start": float(edges[0]), "end": float(edges[-1]), "size": float(edges[1] - edges[0])}
+    unit = "share of its scheduled blocks" if fractions else "blocks"
     # Side by side in shared bins: overlaid translucent bars would mix into a third colour
     # that the legend does not show.
     figure = new_figure(height=380, barmode="group", bargap=0.12, bargroupgap=0.0)
-    for side, values in (("A", data.a.scheduled_priorities), ("B", data.b.scheduled_priorities)):
+    for side, values in (("A", a), ("B", b)):
         figure.add_trace(
             go.Histogram(
                 x=np.asarray(values),
                 name=html.escape(_side_label(data, side), quote=False),
-                nbinsx=30,
-                bingroup="priority",
+                xbins=bins,
+                histnorm="probability" if fractions else "",
                 marker_color=COMPARE_COLOURS[side],
-                hovertemplate="Priority %{x}: %{y} blocks<extra>" + side + "</extra>",
+                hovertemplate=f"Priority %{{x}}: %{{y}} {unit}<extra>{side}</extra>",
             )
         )
     figure.update_xaxes(title_text="Priority")
-    figure.update_yaxes(title_text="Scheduled blocks")
+    figure.update_yaxes(
+        title_text="Share of scheduled blocks" if fractions else "Scheduled blocks",
+        tickformat=".0%" if fractions else "",
+    )
     return figure
 
 
@@ -179,8 +191,20 @@ def compare_metrics_table(data: CompareData) -> Table:
     )
 
 
-def block_ids_table(ids: list[str]) -> Table:
-    return Table((Column("Block ID"),), [(block_id,) for block_id in ids])
+def only_in_table(blocks: BlockFrame) -> Table:
+    """Blocks of one side only: what they are and whether that side scheduled them."""
+    return Table(
+        (Column("Block ID"), Column("Name", wrap=True), Column("Priority", 2), Column("Status")),
+        list(
+            zip(
+                blocks.source_block_id.tolist(),
+                blocks.display_name.tolist(),
+                blocks.priority.tolist(),
+                status_labels(blocks.is_scheduled),
+                strict=True,
+            )
+        ),
+    )
 
 
 def block_changes_table(changes: list[BlockChange], sides: str = "AB") -> Table:

@@ -88,7 +88,8 @@ def test_distributions_statistics(schedule):
     assert (data.elevation_range_stats.min, data.elevation_range_stats.max) == (55.0, 55.0)
     histogram = data.histograms["priority"]
     assert histogram.scheduled.sum() == 2 and histogram.unscheduled.sum() == 1
-    assert histogram.edges[0] == 2.0 and histogram.edges[-1] == 10.0
+    # Priorities 2, 4 and 10 lie on a grid of step 2: one bin per grid value, edges between.
+    assert histogram.edges.tolist() == [1.0, 3.0, 5.0, 7.0, 9.0, 11.0]
 
 
 def test_visibility_histogram_counts_each_block_once_per_bin(schedule):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from django.urls import reverse
 
 from analytics.pages.compare import compare_metrics_table, compare_priority_figure
 from analytics.selectors import compare
@@ -70,3 +74,49 @@ def test_compare_defaults_to_the_previous_version(reader, store_schedule):
     assert 'id="compare-prompt"' in prompt and "no earlier version" in prompt
     chosen = reader.get(page_url("analytics:compare", first), {"other": second.pk})
     assert chosen.context["other"] == second
+
+
+def test_unrelated_schedules_are_compared_with_a_warning(store_schedule):
+    """73 blocks in both used to pass without a word, though their targets differed."""
+    first = store_schedule(
+        [dict(source_id=f"sb-{i}", ra_deg=10.0 * i, dec_deg=5.0) for i in range(10)], name="A"
+    )
+    second = store_schedule(
+        [dict(source_id=f"sb-{i}", ra_deg=10.0 * i + 3.0, dec_deg=5.0) for i in range(3)]
+        + [dict(source_id=f"new-{i}") for i in range(7)],
+        name="B",
+    )
+    data = compare(first, second)
+    assert data.mismatched_targets == ["sb-0", "sb-1", "sb-2"]
+    assert any("share only 3 of 10 blocks" in warning for warning in data.warnings)
+    assert any("3 shared block ids point at different targets" in w for w in data.warnings)
+    same = compare(first, first)
+    assert same.warnings == [] and same.mismatched_targets == []
+
+
+def test_only_in_tables_say_what_the_blocks_are(reader, store_schedule):
+    first = store_schedule([dict(source_id="a"), dict(source_id="b", block_name="Lost")], name="X")
+    second = store_schedule(
+        [dict(source_id="a"), dict(source_id="c", priority=8.0, scheduled=(60000.1, 60000.2))],
+        name="X",
+    )
+    url = reverse("analytics:compare", args=[second.pk])
+    rows = list(csv.reader(io.StringIO(reader.get(url, {"csv": "only-in-b"}).content.decode())))
+    assert rows == [["Block ID", "Name", "Priority", "Status"], ["c", "target-1", "8", "Scheduled"]]
+    rows = list(csv.reader(io.StringIO(reader.get(url, {"csv": "only-in-a"}).content.decode())))
+    assert rows[1] == ["b", "Lost", "5", "Unscheduled"]
+    assert first.pk != second.pk
+
+
+def test_priority_distributions_can_be_fractions(store_schedule):
+    night = (60000.1, 60000.2)
+    one = store_schedule(
+        [dict(source_id=str(i), priority=float(i % 3), scheduled=night) for i in range(6)],
+        name="P",
+    )
+    two = store_schedule(
+        [dict(source_id=str(i), priority=2.0, scheduled=night) for i in range(2)], name="P"
+    )
+    figure = compare_priority_figure(compare(one, two), fractions=True).to_plotly_json()
+    assert {trace["histnorm"] for trace in figure["data"]} == {"probability"}
+    assert figure["data"][0]["xbins"] == {"start": -0.5, "end": 2.5, "size": 1.0}
