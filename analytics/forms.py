@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from django import forms
 
+from analytics.diagnostics.reasons import REASONS
 from analytics.filtersets import INCLUDE, BlockFilterSet
+from analytics.gate import Condition, MalformedCondition, parse_condition
 from analytics.selectors import (
     SkyMapFilters,
     TimelineFilters,
     TrendsFilters,
     VisibilityFilters,
 )
+from analytics.selectors.diagnostics import DiagnosticsFilters
 from analytics.selectors.visibility import DEFAULT_BIN_COUNT
 from schedules.mjd import datetime_to_mjd
 from schedules.models import Schedule
 from schedules.selectors import schedule_list
+from tsi_site.web.forms import QueryForm
 
 
 def _utc_picker() -> forms.DateTimeInput:
@@ -94,7 +98,8 @@ class TimelineForm(BlockFilterSet):
     filters_class = TimelineFilters
 
     month = forms.RegexField(
-        regex=r"^\d{4}-\d{2}$",
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        error_messages={"invalid": "Enter a month as YYYY-MM (01 to 12)."},
         required=False,
         help_text="YYYY-MM",
         label="Month",
@@ -154,3 +159,47 @@ class CompareForm(forms.Form):
         field = self.fields["other"]
         field.queryset = schedule_list().exclude(pk=schedule.pk)
         field.label_from_instance = lambda other: f"{other} (#{other.pk})"
+
+
+class DiagnosticsForm(QueryForm):
+    """The diagnostics page lists the unscheduled blocks of one reason, or of all."""
+
+    reason = forms.ChoiceField(
+        choices=[("", "All reasons"), *((reason, reason) for reason in REASONS)],
+        required=False,
+        label="Reason",
+        help_text="Unscheduled blocks with this reason only",
+    )
+
+    def filters(self) -> DiagnosticsFilters:
+        return DiagnosticsFilters(reason=self.cleaned_data.get("reason") or "")
+
+
+class ConditionsField(forms.Field):
+    """Repeatable ``METRIC OP VALUE`` conditions, read by the release gate's parser."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[Condition]:
+        texts = [text for text in (value or []) if str(text).strip()]
+        conditions, errors = [], []
+        for text in texts:
+            try:
+                conditions.append(parse_condition(str(text)))
+            except MalformedCondition as error:
+                errors.append(str(error))
+        if errors:
+            raise forms.ValidationError(errors)
+        return conditions
+
+
+class GateForm(QueryForm):
+    fail_if = ConditionsField(
+        label="Fail if",
+        help_text="A condition METRIC OP VALUE the schedule must meet, on a figure of "
+        "`summarize --json` (e.g. `kpis.composite >= 0.5`); repeat the parameter for more. "
+        "The gate fails when any of them does not hold",
+    )
+
+    def filters(self) -> list[Condition]:
+        return self.cleaned_data["fail_if"]

@@ -27,6 +27,11 @@ def mjd_to_datetime64(mjd: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), np.datetime64("NaT", "us"), result)
 
 
+def datetime64_to_mjd(moments: np.ndarray) -> np.ndarray:
+    """Vectorised ``datetime64`` (UTC) → MJD, the inverse of ``mjd_to_datetime64``."""
+    return (np.asarray(moments).astype("datetime64[us]") - _MJD_EPOCH_64) / np.timedelta64(1, "D")
+
+
 def mjd_to_iso(mjd: np.ndarray) -> list[str]:
     """ISO-8601 UTC strings to the second (``2026-03-01T22:04:11Z``), '' for NaN."""
     stamps = np.datetime_as_string(mjd_to_datetime64(mjd), unit="s")

@@ -307,6 +307,7 @@ TIMELINE = OpenApiExample(
     value={
         "observations": frame_example(0, 3),
         "months": ["2025-01"],
+        "shown_months": ["2025-01"],
         "dark_periods": [[60694.0, 60694.45], [60695.0, 60695.45]],
         "scheduled_blocks": 2,
         "total_scheduled_hours": 1.68,

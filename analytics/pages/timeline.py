@@ -12,7 +12,7 @@ from analytics.block_frame import BlockFrame
 from analytics.forms import TimelineForm
 from analytics.pages.legend import SEQUENTIAL_SCALE, block_labels, period_text
 from analytics.selectors import TimelineData, timeline
-from schedules.mjd import mjd_to_datetime64, mjd_to_iso
+from schedules.mjd import datetime64_to_mjd, mjd_to_datetime64, mjd_to_iso
 from tsi_site.web.charts import Empty, new_figure
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate, preview
 from tsi_site.web.tables import Column, Table
@@ -49,7 +49,7 @@ def timeline_figure(data: TimelineData) -> go.Figure | Empty:
     obs = data.observations
     observed = month_pieces(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
     dark = month_pieces(data.dark_periods[:, 0], data.dark_periods[:, 1])
-    figure = new_figure(height=max(320, 120 + 40 * len(data.months)), barmode="overlay")
+    figure = new_figure(height=max(320, 120 + 40 * len(data.shown_months)), barmode="overlay")
     if len(dark.index):
         figure.add_trace(
             go.Bar(
@@ -116,7 +116,7 @@ def timeline_figure(data: TimelineData) -> go.Figure | Empty:
         title_text="Month",
         type="category",
         categoryorder="array",
-        categoryarray=data.months,
+        categoryarray=data.shown_months,
         autorange="reversed",
     )
     figure.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode="pan")
@@ -144,8 +144,6 @@ def _colour_bar(title: str, low: float, high: float) -> go.Scatter:
 
 OBSERVATION, DARK_PERIOD = "observation", "dark period"
 
-_MJD_EPOCH_DAY = np.datetime64("1858-11-17", "D")
-
 
 @dataclass(frozen=True)
 class MonthPieces:
@@ -169,9 +167,9 @@ def month_pieces(start: np.ndarray, stop: np.ndarray) -> MonthPieces:
     parts = []
     for offset in range(int(spans.max()) + 1 if len(start) else 0):
         month = first + np.timedelta64(offset, "M")
-        month_start = _month_mjd(month)
+        month_start = datetime64_to_mjd(month)
         low = np.maximum(start, month_start)
-        high = np.minimum(stop, _month_mjd(month + np.timedelta64(1, "M")))
+        high = np.minimum(stop, datetime64_to_mjd(month + np.timedelta64(1, "M")))
         keep = np.flatnonzero(high > low)
         parts.append((keep, offset, month[keep], month_start[keep], low[keep], high[keep]))
     if not parts:
@@ -191,10 +189,6 @@ def month_pieces(start: np.ndarray, stop: np.ndarray) -> MonthPieces:
         start_mjd=low,
         stop_mjd=high,
     )
-
-
-def _month_mjd(month: np.ndarray) -> np.ndarray:
-    return (month.astype("datetime64[D]") - _MJD_EPOCH_DAY) / np.timedelta64(1, "D")
 
 
 def timeline_table(data: TimelineData) -> Table:

@@ -8,14 +8,14 @@ import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
 from analytics.selectors.filters import SCHEDULED, BlockFilters, block_mask, text_matches
-from schedules.mjd import month_labels
+from schedules.mjd import datetime64_to_mjd, month_labels
 from schedules.models import Schedule
 
 
 @dataclass(frozen=True)
 class TimelineFilters(BlockFilters):
-    """``search`` and ``month`` pick the observations listed; the totals cover every
-    scheduled block passing the other filters."""
+    """``month`` and ``search`` narrow everything the page shows: the observations, the
+    totals, the chart and its dark periods."""
 
     month: str = ""  # YYYY-MM of the scheduled start
 
@@ -24,7 +24,8 @@ class TimelineFilters(BlockFilters):
 class TimelineData:
     observations: BlockFrame  # scheduled blocks passing the filters, ordered by start
     months: list[str]  # months with a scheduled start or a dark period, sorted
-    dark_periods: np.ndarray  # (k, 2) MJD
+    shown_months: list[str]  # the chart's rows: the chosen month, or every month
+    dark_periods: np.ndarray  # (k, 2) MJD, within the chosen month
     scheduled_blocks: int
     total_scheduled_hours: float
     mean_scheduled_hours: float | None
@@ -47,15 +48,29 @@ def timeline(schedule: Schedule, filters: TimelineFilters) -> TimelineData:
     if filters.search:
         shown &= np.isin(scheduled.block_id, text_matches(schedule, filters.search))
     observations = scheduled.take(shown)
-    hours = scheduled.scheduled_hours
+    if filters.month:
+        dark = _within_month(dark, filters.month)
+    hours = observations.scheduled_hours
+    count = len(observations)
     return TimelineData(
         observations=observations,
         months=months,
+        shown_months=[filters.month] if filters.month else months,
         dark_periods=dark,
-        scheduled_blocks=len(scheduled),
+        scheduled_blocks=count,
         total_scheduled_hours=float(hours.sum()),
-        mean_scheduled_hours=float(hours.mean()) if len(hours) else None,
-        first_start_mjd=float(scheduled.scheduled_start_mjd.min()) if len(scheduled) else None,
-        last_stop_mjd=float(scheduled.scheduled_stop_mjd.max()) if len(scheduled) else None,
+        mean_scheduled_hours=float(hours.mean()) if count else None,
+        first_start_mjd=float(observations.scheduled_start_mjd.min()) if count else None,
+        last_stop_mjd=float(observations.scheduled_stop_mjd.max()) if count else None,
         dark_period_hours=float(((dark[:, 1] - dark[:, 0]) * 24.0).sum()),
     )
+
+
+def _within_month(periods: np.ndarray, month: str) -> np.ndarray:
+    """The parts of ``periods`` inside the UTC month ``YYYY-MM``."""
+    first = np.datetime64(month, "M")
+    bounds = datetime64_to_mjd(np.array([first, first + np.timedelta64(1, "M")]))
+    start = np.maximum(periods[:, 0], bounds[0])
+    stop = np.minimum(periods[:, 1], bounds[1])
+    keep = stop > start
+    return np.column_stack([start[keep], stop[keep]])

@@ -13,7 +13,7 @@ from analytics.pages.timeline import (
 )
 from analytics.selectors import TimelineFilters, timeline
 from analytics.templatetags.tsi_format import num
-from tests.analytics.pages.sample import HTML_ID, cards, figure_dict, page_url
+from tests.analytics.pages.sample import HTML_ID, cards, figure_dict, figures, page_url
 
 
 def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
@@ -79,3 +79,22 @@ def test_timeline_offers_the_schedule_months(reader, normal):
     data = timeline(normal, TimelineFilters())
     assert re.findall(r'<option value="([\d-]*)"', select) == ["", *data.months]
     assert '<option value="2023-03" selected>' in select
+
+
+def test_the_month_filters_the_cards_and_the_chart_too(reader, normal):
+    """``?month=`` used to filter only the table."""
+    whole = timeline(normal, TimelineFilters())
+    february = timeline(normal, TimelineFilters(month="2023-02"))
+    assert february.scheduled_blocks == len(february.observations) < whole.scheduled_blocks
+    assert february.shown_months == ["2023-02"] and whole.shown_months == whole.months
+    assert february.dark_periods.min() >= 59976.0 and february.dark_periods.max() <= 60004.0
+    response = reader.get(page_url("analytics:timeline", normal), {"month": "2023-02"})
+    assert cards(response)["scheduled-blocks"] == num(february.scheduled_blocks)
+    (figure,) = figures(response).values()
+    assert figure["layout"]["yaxis"]["categoryarray"] == ["2023-02"]
+
+
+def test_an_impossible_month_is_a_form_error(reader, normal):
+    response = reader.get(page_url("analytics:timeline", normal), {"month": "2023-13"})
+    assert response.status_code == 400
+    assert "01 to 12" in response.content.decode()
