@@ -49,12 +49,13 @@ class BlockFilterSet(QueryForm):
     )
     impossible = forms.ChoiceField(
         choices=[
-            (EXCLUDE, "Exclude impossible blocks"),
-            (INCLUDE, "Include impossible blocks"),
-            (ONLY, "Only impossible blocks"),
+            (EXCLUDE, "Feasible blocks (impossible left out)"),
+            (INCLUDE, "All blocks"),
+            (ONLY, "Impossible blocks only"),
         ],
         required=False,
-        label="Impossible blocks",
+        label="Blocks",
+        help_text="Which blocks every figure of the page covers",
     )
     priority_min = forms.FloatField(required=False, label="Priority from")
     priority_max = forms.FloatField(required=False, label="Priority to")

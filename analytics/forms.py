@@ -5,6 +5,7 @@ browser and in a script."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 
 from analytics.diagnostics.reasons import REASONS
 from analytics.filtersets import INCLUDE, BlockFilterSet
@@ -15,12 +16,57 @@ from analytics.selectors import (
     TrendsFilters,
     VisibilityFilters,
 )
+from analytics.selectors.altaz import (
+    DEFAULT_STEP_MINUTES,
+    MAX_SHOWN_NIGHTS,
+    MAX_TARGETS,
+    AltAzQuery,
+    TargetOption,
+)
+from analytics.selectors.block import BlockQuery
 from analytics.selectors.diagnostics import DiagnosticsFilters
+from analytics.selectors.hourglass import LOCAL, UTC, HourglassFilters
 from analytics.selectors.visibility import DEFAULT_BIN_COUNT
 from schedules.mjd import datetime_to_mjd
 from schedules.models import Schedule
 from schedules.selectors import schedule_list
-from tsi_site.web.forms import QueryForm
+from schedules.sky.sites import PRESETS, Site, parse_site
+from tsi_site.web.forms import Alias, QueryForm, search_field
+
+SITE_HELP = "A preset (orm, paranal, mauna-kea, la-silla, cerro-pachon) or lon,lat,height"
+
+
+class SiteInput(forms.TextInput):
+    """A text box suggesting the preset sites (a datalist: free text stays possible)."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"list": "site-presets", "placeholder": "the schedule's site"})
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((key, site.name) for key, site in PRESETS.items()),
+        )
+        presets = format_html('<datalist id="site-presets">{}</datalist>', options)
+        return super().render(name, value, attrs, renderer) + presets
+
+
+class SiteField(forms.CharField):
+    """The ``site`` parameter: a ``Site`` from ``parse_site``, None when left empty."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", SITE_HELP)
+        super().__init__(required=False, max_length=100, label="Site", widget=SiteInput(), **kwargs)
+
+    def clean(self, value) -> Site | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return parse_site(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 def _utc_picker() -> forms.DateTimeInput:
@@ -34,8 +80,21 @@ class BlockFiltersForm(BlockFilterSet):
     """Pages that take only the block filters (distributions, insights)."""
 
 
+class OverviewForm(BlockFilterSet):
+    """The overview's one choice: which blocks its headline covers (all by default, as the
+    stored summary does)."""
+
+    impossible_default = INCLUDE
+    q = status = priority_min = priority_max = bucket = source_id = None
+
+
 class SkyMapForm(BlockFilterSet):
     filters_class = SkyMapFilters
+    aliases = {
+        **BlockFilterSet.aliases,
+        # The checkbox this field used to be sent "on".
+        "flip_ra": Alias("flip_ra", {"on": "true", "1": "true", "0": "false", "off": "false"}),
+    }
 
     scheduled_from = forms.DateTimeField(
         required=False, label="Scheduled from (UTC)", widget=_utc_picker()
@@ -50,11 +109,26 @@ class SkyMapForm(BlockFilterSet):
         label="Colour by",
     )
     projection = forms.ChoiceField(
-        choices=[("equirectangular", "RA/Dec plane"), ("aitoff", "All-sky (Aitoff)")],
+        choices=[
+            ("aitoff", "All-sky (Aitoff)"),
+            ("mollweide", "All-sky (Mollweide)"),
+            ("equirectangular", "RA/Dec plane"),
+        ],
         required=False,
-        initial="equirectangular",
+        initial="aitoff",
     )
-    flip_ra = forms.BooleanField(required=False, label="RA increasing to the left")
+    # A choice rather than a checkbox: left is the default, and an unticked box sends nothing.
+    flip_ra = forms.TypedChoiceField(
+        choices=[
+            ("true", "Increasing to the left (as seen)"),
+            ("false", "Increasing to the right"),
+        ],
+        coerce=lambda value: value == "true",
+        required=False,
+        initial="true",
+        label="Right ascension",
+    )
+    site = SiteField(help_text=SITE_HELP + "; draws the declinations that never rise high enough")
 
     def filter_values(self) -> dict:
         values = super().filter_values()
@@ -99,7 +173,6 @@ class TimelineForm(BlockFilterSet):
 
     month = forms.RegexField(
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
-        error_messages={"invalid": "Enter a month as YYYY-MM (01 to 12)."},
         required=False,
         help_text="YYYY-MM",
         label="Month",
@@ -203,3 +276,123 @@ class GateForm(QueryForm):
 
     def filters(self) -> list[Condition]:
         return self.cleaned_data["fail_if"]
+
+
+class BlockPageForm(QueryForm):
+    """The block page (and the block API): the site its night is computed for."""
+
+    site = SiteField()
+
+    def filters(self) -> BlockQuery:
+        return BlockQuery(site=self.cleaned_data.get("site"))
+
+
+class BlockSkyForm(BlockPageForm):
+    """The block API: the sampled altitude curve only when asked for (it costs astropy)."""
+
+    altitude = forms.BooleanField(
+        required=False,
+        label="Altitude samples",
+        help_text="Add the altitude, azimuth and airmass of the target and the Moon's altitude "
+        "over the block's night, every 5 minutes",
+    )
+
+    def filters(self) -> BlockQuery:
+        return BlockQuery(
+            site=self.cleaned_data.get("site"), altitude=bool(self.cleaned_data.get("altitude"))
+        )
+
+
+class HourglassForm(BlockFilterSet):
+    """Scheduled blocks only, so the status control is hidden, as on the timeline."""
+
+    filters_class = HourglassFilters
+
+    axis = forms.ChoiceField(
+        choices=[(LOCAL, "Local mean time at the site"), (UTC, "UTC")],
+        required=False,
+        initial=LOCAL,
+        label="Hours in",
+    )
+    site = SiteField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget = forms.HiddenInput()
+
+    def filter_values(self) -> dict:
+        values = super().filter_values()
+        values["utc"] = self.cleaned_data.get("axis") == UTC
+        return values
+
+
+class TargetsField(forms.Field):
+    """Block ids standing for their targets: the parameter repeated or comma-separated."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value) -> tuple[int, ...]:
+        texts = value if isinstance(value, list | tuple) else [value] if value else []
+        parts = [part.strip() for text in texts for part in str(text).split(",") if part.strip()]
+        wrong = [part for part in parts if not part.isdigit()]
+        if wrong:
+            raise forms.ValidationError(f"Not a block id: {', '.join(wrong[:3])}.")
+        ids = tuple(dict.fromkeys(int(part) for part in parts))
+        if len(ids) > MAX_TARGETS:
+            raise forms.ValidationError(
+                f"Pick at most {MAX_TARGETS} targets; {len(ids)} were given."
+            )
+        return ids
+
+
+class AltAzForm(QueryForm):
+    q = search_field("Lists the targets whose block id, block name or target name contains this")
+    target = TargetsField(
+        required=False,
+        label="Targets",
+        help_text=f"Up to {MAX_TARGETS}; by default the ones scheduled first that night",
+    )
+    site = SiteField()
+    date = forms.DateField(
+        required=False,
+        label="Night of",
+        help_text="Local date of the evening; the schedule's first night by default",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    nights = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_SHOWN_NIGHTS, initial=1, label="Nights"
+    )
+    y_axis = forms.ChoiceField(
+        choices=[("altitude", "Altitude"), ("airmass", "Airmass")],
+        required=False,
+        initial="altitude",
+        label="Show",
+    )
+    step = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=30,
+        initial=DEFAULT_STEP_MINUTES,
+        label="Every (min)",
+    )
+
+    def offer_targets(self, options: list[TargetOption]) -> None:
+        """The multi-select lists these targets (and keeps the chosen ones selectable)."""
+        self.fields["target"].widget.choices = [
+            (
+                option.block_id,
+                f"{option.label} · {option.blocks} block{'s' if option.blocks != 1 else ''}",
+            )
+            for option in options
+        ]
+
+    def filters(self) -> AltAzQuery:
+        data = self.cleaned_data
+        return AltAzQuery(
+            site=data.get("site"),
+            search=data.get("q") or "",
+            targets=data.get("target") or (),
+            date=data.get("date"),
+            nights=data.get("nights") or 1,
+            step_minutes=data.get("step") or DEFAULT_STEP_MINUTES,
+        )

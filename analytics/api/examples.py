@@ -122,6 +122,51 @@ def frame_example(*rows: int) -> dict[str, list]:
     return {name: [EXAMPLE_BLOCKS[row][name] for row in rows] for name in names}
 
 
+# The KPIs of the diagnostics example, also in the overview (one schedule's real answer).
+DIAGNOSTICS_KPIS = {
+    "notes": [
+        "Operable time = the dark periods given (2 periods, merged and clipped "
+        "to the schedule period: 21.6 h)."
+    ],
+    "schedule": {
+        "scheduling_rate": 0.5,
+        "scheduled_fraction_of_operable": 0.0778,
+        "visibility_use": 0.0933,
+        "priority_alignment": 1.0,
+        "gap_compactness": 0.72,
+        "composite": 0.4782,
+        "total_blocks": 4,
+        "scheduled_blocks": 2,
+        "operable_hours": 21.6,
+        "scheduled_operable_hours": 1.68,
+        "usable_hours": 18.0,
+        "mean_priority": 5.375,
+        "mean_priority_scheduled": 6.5,
+        "p90_gap_hours": 6.048,
+    },
+    "greedy": {
+        "scheduling_rate": 0.5,
+        "scheduled_fraction_of_operable": 0.2778,
+        "visibility_use": 0.3333,
+        "priority_alignment": 1.0,
+        "gap_compactness": 0.7139,
+        "composite": 0.565,
+        "total_blocks": 4,
+        "scheduled_blocks": 2,
+        "operable_hours": 21.6,
+        "scheduled_operable_hours": 6.0,
+        "usable_hours": 18.0,
+        "mean_priority": 5.375,
+        "mean_priority_scheduled": 7.75,
+        "p90_gap_hours": 6.18,
+    },
+    "wins": 1,
+    "ties": 2,
+    "losses": 2,
+    "verdict": "beats greedy on 1 of 5 KPIs",
+}
+
+
 OVERVIEW = OpenApiExample(
     "Overview of version 2",
     value={
@@ -170,7 +215,19 @@ OVERVIEW = OpenApiExample(
             "gap_mean_hours": 18.48,
             "gap_median_hours": 18.48,
             "priority_capture_ratio": 0.7209,
+            "composite_score": 0.4782,
         },
+        "headline": {
+            "scope": "all",
+            "total_blocks": 4,
+            "scheduled_blocks": 2,
+            "unscheduled_blocks": 2,
+            "impossible_blocks": 1,
+            "scheduling_rate": 0.5,
+            "scheduled_hours": 3.12,
+            "priority_capture_ratio": 0.7209,
+        },
+        "kpis": DIAGNOSTICS_KPIS,
         "versions": [
             {
                 "id": 2,
@@ -561,5 +618,150 @@ COMPARE = OpenApiExample(
             }
         ],
         "warnings": [],
+    },
+)
+
+FRAGMENTATION = OpenApiExample(
+    "Two nights, two scheduled blocks (arrays cut to four items)",
+    value={
+        "notes": [
+            "Operable time = the dark periods given (2 periods, merged and clipped to the "
+            "schedule period: 21.6 h)."
+        ],
+        "window_start_mjd": 60694.0,
+        "window_stop_mjd": 60696.0,
+        "window_hours": 48.0,
+        "operable_hours": 21.6,
+        "hours": {
+            "non_operable": 26.4,
+            "scheduled": 1.68,
+            "no_target_visible": 3.6,
+            "visible_no_fit": 0.0,
+            "feasible_unused": 16.32,
+        },
+        "gaps": {
+            "count": 5,
+            "total_hours": 19.92,
+            "mean_hours": 3.984,
+            "median_hours": 3.6,
+            "std_hours": 1.9762,
+            "p90_hours": 6.048,
+            "largest_hours": 7.2,
+        },
+        "segment_start_mjd": [60694.0, 60694.1, 60694.15, 60694.25],
+        "segment_stop_mjd": [60694.1, 60694.15, 60694.25, 60694.27],
+        "segment_class": ["feasible_unused", "scheduled", "feasible_unused", "scheduled"],
+        "largest_gap_start_mjd": [60695.0, 60694.27, 60695.3, 60694.0],
+        "largest_gap_stop_mjd": [60695.3, 60694.45, 60695.45, 60694.1],
+        "largest_gap_class": [
+            "feasible_unused",
+            "feasible_unused",
+            "no_target_visible",
+            "feasible_unused",
+        ],
+    },
+)
+
+DIAGNOSTICS = OpenApiExample(
+    "One blocked block, one inversion (arrays cut to four items)",
+    value={
+        "notes": [
+            "Operable time = the dark periods given (2 periods, merged and clipped to the "
+            "schedule period: 21.6 h)."
+        ],
+        "total_blocks": 4,
+        "scheduled_blocks": 2,
+        "reason_counts": {
+            "no_visibility": 1,
+            "no_window_fits": 0,
+            "requested_exceeds_visibility": 0,
+            "other_validation_issue": 0,
+            "blocked": 1,
+            "feasible_free": 0,
+        },
+        "reason": "",
+        "unscheduled": {
+            "block_id": [2, 3],
+            "source_block_id": ["sb-102", "sb-103"],
+            "display_name": ["NGC 4594", "HD 1234"],
+            "priority": [6.5, 2.0],
+            "requested_hours": [5.0, 1.0],
+            "reason": ["blocked", "no_visibility"],
+            "longest_free_hours": [4.32, None],
+            "blocker_count": [1, 0],
+            "blocked_hours": [0.48, 0.0],
+        },
+        "blocked_blocks": 1,
+        "blockers": {
+            "blocked_block_id": [2],
+            "blocked_source_id": ["sb-102"],
+            "blocker_block_id": [4],
+            "blocker_source_id": ["sb-105"],
+            "blocker_priority": [4.0],
+            "hours": [0.48],
+        },
+        "inversion_pairs": 1,
+        "inverted_blocks": 1,
+        "inverting_blocks": 1,
+        "priority_weighted_hours": 32.5,
+        "inversions": {
+            "unscheduled_block_id": [2],
+            "unscheduled_source_id": ["sb-102"],
+            "unscheduled_priority": [6.5],
+            "scheduled_block_id": [4],
+            "scheduled_source_id": ["sb-105"],
+            "scheduled_priority": [4.0],
+            "freed_start_mjd": [60694.2],
+            "freed_stop_mjd": [60694.45],
+        },
+        "nights": {
+            "start_mjd": [60694.0, 60695.0],
+            "stop_mjd": [60694.45, 60695.45],
+            "operable_hours": [10.8, 10.8],
+            "demand_hours": [6.0, 0.5],
+            "pressure": [0.5556, 0.0463],
+            "inversions": [1, 0],
+        },
+        "ra_hours": {
+            "ra_hour": [0, 1, 2, 3],
+            "scheduled_hours": [0.0, 0.0, 0.0, 0.0],
+            "unscheduled_hours": [1.0, 0.0, 0.0, 0.0],
+        },
+        "kpis": DIAGNOSTICS_KPIS,
+        "only_greedy": {
+            "block_id": [2],
+            "source_block_id": ["sb-102"],
+            "display_name": ["NGC 4594"],
+            "priority": [6.5],
+        },
+        "only_schedule": {
+            "block_id": [4],
+            "source_block_id": ["sb-105"],
+            "display_name": ["Vega"],
+            "priority": [4.0],
+        },
+    },
+)
+
+GATE = OpenApiExample(
+    "Two conditions, both failing",
+    value={
+        "passed": False,
+        "conditions": ["kpis.composite >= 0.5", "inversions.pairs == 0"],
+        "failures": [
+            {
+                "condition": "kpis.composite >= 0.5",
+                "metric": "kpis.composite",
+                "actual": 0.4782,
+                "message": "kpis.composite = 0.478222, expected >= 0.5",
+            },
+            {
+                "condition": "inversions.pairs == 0",
+                "metric": "inversions.pairs",
+                "actual": 1.0,
+                "message": "inversions.pairs = 1, expected == 0",
+            },
+        ],
+        "values": {"kpis.composite": 0.4782, "inversions.pairs": 1.0},
     },
 )

@@ -3,9 +3,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from schedules.api.serializers import SUMMARY_SCHEMA, ScheduleSerializer
+from analytics.selectors.diagnostics import schedule_kpis
+from analytics.selectors.overview import Headline
+from schedules.api.serializers import KPIS_SCHEMA, SUMMARY_SCHEMA, ScheduleSerializer
 from schedules.models import Schedule
 from tsi_site.api.rendering import jsonable
+from tsi_site.api.schema import dataclass_schema
 
 
 @extend_schema_field(SUMMARY_SCHEMA)
@@ -24,10 +27,26 @@ class ScheduleVersionSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["id", "url", "version", "uploaded_at", "block_count"]
 
 
+@extend_schema_field(dataclass_schema(Headline))
+class HeadlineField(serializers.Field):
+    def to_representation(self, value):
+        return jsonable(value)
+
+
 class ScheduleOverviewSerializer(serializers.Serializer):
     """Reads an ``analytics.selectors.ScheduleOverview``."""
 
     schedule = ScheduleSerializer()
     summary = SummaryField()
+    headline = HeadlineField(
+        help_text="Headline figures over the chosen blocks; `scope` names them."
+    )
+    kpis = serializers.SerializerMethodField(
+        help_text="The diagnostics' KPIs beside a greedy baseline's (DESIGN §13)."
+    )
     versions = ScheduleVersionSerializer(many=True, help_text="Every version of this name.")
     previous_version = ScheduleVersionSerializer(allow_null=True)
+
+    @extend_schema_field(KPIS_SCHEMA)
+    def get_kpis(self, overview) -> dict:
+        return jsonable(schedule_kpis(overview.schedule))

@@ -11,7 +11,14 @@ from rest_framework.views import APIView
 
 from analytics.api import examples, schemas
 from analytics.api.serializers import ScheduleOverviewSerializer
-from analytics.forms import BlockFiltersForm, SkyMapForm, TimelineForm, TrendsForm, VisibilityForm
+from analytics.forms import (
+    BlockFiltersForm,
+    OverviewForm,
+    SkyMapForm,
+    TimelineForm,
+    TrendsForm,
+    VisibilityForm,
+)
 from analytics.selectors import (
     compare,
     distributions,
@@ -25,9 +32,9 @@ from analytics.selectors import (
 from analytics.selectors.visibility import TooManyBinsError
 from schedules.models import Schedule
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
-from tsi_site.api.pages import TAGS, PageView, page_schema
+from tsi_site.api.pages import TAGS, PageView, page_schema, parse_filters
 from tsi_site.api.rendering import jsonable
-from tsi_site.api.schema import READ_ERRORS, error_responses
+from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
 
 
 @page_schema(
@@ -117,8 +124,11 @@ class TrendsView(PageView):
 
 @extend_schema(
     summary="Overview",
-    description="The schedule, its summary, and every stored version of its name.",
+    description="The schedule, its summary (all blocks), the headline figures over the blocks "
+    "chosen with `impossible` (all by default; `exclude` for feasible blocks only), and every "
+    "stored version of its name.",
     tags=list(TAGS),
+    parameters=form_parameters(OverviewForm),
     responses={
         200: OpenApiResponse(
             ScheduleOverviewSerializer, description="Overview data.", examples=[examples.OVERVIEW]
@@ -130,7 +140,8 @@ class OverviewView(APIView):
     permission_classes = [ScheduleAccess]
 
     def get(self, request: Request, schedule_id: int) -> Response:
-        overview = schedule_overview(schedule_or_404(schedule_id))
+        schedule = schedule_or_404(schedule_id)
+        overview = schedule_overview(schedule, parse_filters(OverviewForm, request))
         return Response(ScheduleOverviewSerializer(overview, context={"request": request}).data)
 
 
