@@ -96,6 +96,9 @@ class ScheduleSummary(models.Model):
     gap_mean_hours = models.FloatField(null=True)
     gap_median_hours = models.FloatField(null=True)
     priority_capture_ratio = models.FloatField()
+    composite_score = models.FloatField(
+        null=True, help_text="Mean of the five diagnostic KPIs (DESIGN §13), in [0, 1]"
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

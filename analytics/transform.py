@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analytics.diagnostics.report import headline_kpis
 from analytics.ranks import average_ranks
 from schedules.block_metrics import BlockMetrics, compute_block_metrics
 from schedules.block_schema import BlockColumn, Origin
@@ -48,6 +49,9 @@ class SummaryValues:
     gap_mean_hours: float | None
     gap_median_hours: float | None
     priority_capture_ratio: float
+    # The diagnostics' composite score (DESIGN §13), stored so schedule lists can sort by it;
+    # None in summaries written before it existed.
+    composite_score: float | None
 
 
 @dataclass
@@ -124,6 +128,7 @@ def compute_summary(
         priority_capture_ratio=(
             float(priority[scheduled].sum()) / priority_total if priority_total else 0.0
         ),
+        composite_score=headline_kpis(data).composite,
     )
 
 

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from analytics.pages.compare import ComparePage
+from analytics.pages.diagnostics import DiagnosticsPage
 from analytics.pages.distributions import DistributionsPage
+from analytics.pages.fragmentation import FragmentationPage
 from analytics.pages.insights import InsightsPage, InsightsReport
 from analytics.pages.overview import OverviewPage
 from analytics.pages.sky_map import SkyMapPage
@@ -29,4 +31,6 @@ urlpatterns = [
     ),
     path("trends/", TrendsPage.as_view(), name="trends"),
     path("compare/", ComparePage.as_view(), name="compare"),
+    path("fragmentation/", FragmentationPage.as_view(), name="fragmentation"),
+    path("diagnostics/", DiagnosticsPage.as_view(), name="diagnostics"),
 ]

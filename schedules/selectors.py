@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import orjson
-from django.db.models import QuerySet, TextField
+from django.db.models import F, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from schedules.block_schema import FILE_COLUMNS
@@ -24,6 +24,18 @@ def schedule_list(*, search: str = "") -> QuerySet[Schedule]:
             checksum__startswith=search.lower()
         )
     return schedules
+
+
+# ``ordering`` values of the schedule lists (page and API) that sort by the composite score.
+COMPOSITE_ORDERINGS = ("composite", "-composite")
+
+
+def by_composite_score(schedules: QuerySet[Schedule], ordering: str) -> QuerySet[Schedule]:
+    """Schedules by their summary's composite score (DESIGN §13), best first for
+    ``-composite``; those without a score come last on every database, then newest first."""
+    score = F("summary__composite_score")
+    key = score.desc(nulls_last=True) if ordering.startswith("-") else score.asc(nulls_last=True)
+    return schedules.order_by(key, "-uploaded_at", "-id")
 
 
 def visible_jobs(user) -> QuerySet[IngestJob]:

@@ -15,7 +15,12 @@ from schedules.forms import UploadForm
 from schedules.models import IngestJob, Schedule
 from schedules.permissions import can_upload
 from schedules.pipeline.jobs import create_ingest_job
-from schedules.selectors import schedule_list, visible_jobs
+from schedules.selectors import (
+    COMPOSITE_ORDERINGS,
+    by_composite_score,
+    schedule_list,
+    visible_jobs,
+)
 from tsi_site.request_checks import too_large_message
 from tsi_site.web.access import read_required
 from tsi_site.web.downloads import native_export_response
@@ -40,13 +45,20 @@ def _followed_job(request: HttpRequest, job_id: int) -> IngestJob:
 @read_required
 def home(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:200]
-    page = Paginator(schedule_list(search=search), SCHEDULES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    ordering = request.GET.get("ordering", "")
+    schedules = schedule_list(search=search)
+    if ordering in COMPOSITE_ORDERINGS:
+        schedules = by_composite_score(schedules, ordering)
+    page = Paginator(schedules, SCHEDULES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "schedules/home.html",
-        {"page_obj": page, "search": search, "can_upload": can_upload(request.user)},
+        {
+            "page_obj": page,
+            "search": search,
+            "ordering": ordering,
+            "can_upload": can_upload(request.user),
+        },
     )
 
 

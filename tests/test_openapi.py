@@ -38,6 +38,9 @@ ENDPOINTS = {
     "/api/v1/schedules/{schedule_id}/trends/": {"get"},
     "/api/v1/schedules/{schedule_id}/compare/{other_id}/": {"get"},
     "/api/v1/schedules/{schedule_id}/validation-report/": {"get"},
+    "/api/v1/schedules/{schedule_id}/fragmentation/": {"get"},
+    "/api/v1/schedules/{schedule_id}/diagnostics/": {"get"},
+    "/api/v1/schedules/{schedule_id}/gate/": {"get"},
 }
 
 

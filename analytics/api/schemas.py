@@ -4,6 +4,7 @@ Only what the type hints cannot say is written here: the element type of numpy c
 are not floats, 2-D arrays, and the keys of untyped dicts.
 """
 
+from analytics.diagnostics.reasons import REASONS
 from analytics.selectors import (
     CompareData,
     DistributionsData,
@@ -13,6 +14,8 @@ from analytics.selectors import (
     TrendsData,
     VisibilityHistogram,
 )
+from analytics.selectors.diagnostics import DiagnosticsData, FragmentationData
+from analytics.selectors.figures import GateOutcome
 from schedules.api.serializers import CORRELATIONS_SCHEMA
 from tsi_site.api.schema import array_of, dataclass_schema
 
@@ -61,3 +64,40 @@ TIMELINE = dataclass_schema(TimelineData, OVERRIDES)
 INSIGHTS = dataclass_schema(InsightsData, OVERRIDES)
 TRENDS = dataclass_schema(TrendsData, OVERRIDES)
 COMPARE = dataclass_schema(CompareData, OVERRIDES)
+
+# The diagnostics endpoints (DESIGN §13).
+_IDS = array_of({"type": "integer"}, "Database ids of the blocks.")
+_SOURCE_IDS = array_of({"type": "string"}, "Block ids as uploaded.")
+_NAMES = array_of({"type": "string"}, "Block name, else target name.")
+_CLASSES = array_of(
+    {
+        "type": "string",
+        "enum": ["non_operable", "scheduled", "no_target_visible", "visible_no_fit",
+                 "feasible_unused"],
+    }
+)  # fmt: skip
+DIAGNOSTIC_OVERRIDES = {
+    "FragmentationData.segment_class": _CLASSES,
+    "FragmentationData.largest_gap_class": _CLASSES,
+    "UnscheduledBlocks.block_id": _IDS,
+    "UnscheduledBlocks.source_block_id": _SOURCE_IDS,
+    "UnscheduledBlocks.display_name": _NAMES,
+    "UnscheduledBlocks.reason": array_of({"type": "string", "enum": list(REASONS)}),
+    "UnscheduledBlocks.blocker_count": INTEGERS,
+    "BlockerPairs.blocked_block_id": _IDS,
+    "BlockerPairs.blocked_source_id": _SOURCE_IDS,
+    "BlockerPairs.blocker_block_id": _IDS,
+    "BlockerPairs.blocker_source_id": _SOURCE_IDS,
+    "InversionPairs.unscheduled_block_id": _IDS,
+    "InversionPairs.unscheduled_source_id": _SOURCE_IDS,
+    "InversionPairs.scheduled_block_id": _IDS,
+    "InversionPairs.scheduled_source_id": _SOURCE_IDS,
+    "Nights.inversions": INTEGERS,
+    "RaHours.ra_hour": INTEGERS,
+    "BlockList.block_id": _IDS,
+    "BlockList.source_block_id": _SOURCE_IDS,
+    "BlockList.display_name": _NAMES,
+}
+FRAGMENTATION = dataclass_schema(FragmentationData, DIAGNOSTIC_OVERRIDES)
+DIAGNOSTICS = dataclass_schema(DiagnosticsData, DIAGNOSTIC_OVERRIDES)
+GATE = dataclass_schema(GateOutcome)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from analytics.api import views
+from analytics.api import diagnostics, views
 
 SCHEDULE = "schedules/<dbid:schedule_id>/"
 
@@ -27,4 +27,15 @@ urlpatterns = [
         views.CompareView.as_view(),
         name="schedule-compare",
     ),
+    path(
+        f"{SCHEDULE}fragmentation/",
+        diagnostics.FragmentationView.as_view(),
+        name="schedule-fragmentation",
+    ),
+    path(
+        f"{SCHEDULE}diagnostics/",
+        diagnostics.DiagnosticsView.as_view(),
+        name="schedule-diagnostics",
+    ),
+    path(f"{SCHEDULE}gate/", diagnostics.GateView.as_view(), name="schedule-gate"),
 ]

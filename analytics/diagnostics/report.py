@@ -110,12 +110,10 @@ def diagnose(
         if error_flags is None
         else np.asarray(error_flags, dtype=bool)
     )
-    operable = operable_time(data, dark_periods)
-    windows = usable_windows(data, operable)
-    is_scheduled, scheduled_union = scheduled_periods(data)
-    strip = fragment(operable, windows, scheduled_union)
+    operable, windows, is_scheduled, scheduled_union, strip, kpis = _groundwork(
+        data, dark_periods
+    )
     reasons = explain_unscheduled(data, windows, is_scheduled, scheduled_union, flags)
-    kpis = compute_kpis(data.priority, is_scheduled, strip, operable.hours, windows.union_hours)
     return Diagnostics(
         operable=operable,
         windows=windows,
@@ -127,3 +125,20 @@ def diagnose(
         kpis=kpis,
         greedy=greedy_baseline(data, operable, windows, is_scheduled, kpis),
     )
+
+
+def headline_kpis(data: ScheduleData, dark_periods: np.ndarray | None = None) -> Kpis:
+    """The KPIs exactly as ``diagnose`` gives them, without the reasons, inversions, pressure
+    and baseline they do not need: cheap enough to store with every schedule's summary."""
+    return _groundwork(data, dark_periods)[-1]
+
+
+def _groundwork(
+    data: ScheduleData, dark_periods: np.ndarray | None
+) -> tuple[OperableTime, UsableWindows, np.ndarray, np.ndarray, Fragmentation, Kpis]:
+    operable = operable_time(data, dark_periods)
+    windows = usable_windows(data, operable)
+    is_scheduled, scheduled_union = scheduled_periods(data)
+    strip = fragment(operable, windows, scheduled_union)
+    kpis = compute_kpis(data.priority, is_scheduled, strip, operable.hours, windows.union_hours)
+    return operable, windows, is_scheduled, scheduled_union, strip, kpis

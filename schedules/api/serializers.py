@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from analytics.models import BlockAnalytics
 from analytics.selectors import schedule_summary
+from analytics.selectors.diagnostics import KpiComparison, schedule_kpis
 from analytics.transform import SummaryValues
 from schedules.block_schema import ANALYTICS_COLUMNS, BLOCK_OWN_COLUMNS, TARGET_COLUMNS, Origin
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
@@ -63,6 +64,8 @@ VALIDATION_COUNTS_SCHEMA = {
     "required": ["valid_blocks", "blocks_by_status", "issues_by_criticality", "issue_count"],
 }
 
+KPIS_SCHEMA = dataclass_schema(KpiComparison)
+
 
 @extend_schema_field(PERIODS_SCHEMA)
 class PeriodsField(serializers.JSONField):
@@ -111,6 +114,22 @@ class ScheduleSerializer(serializers.ModelSerializer):
         }
 
 
+class ScheduleListSerializer(ScheduleSerializer):
+    """A schedule in the list, with the score the list can be ordered by."""
+
+    composite_score = serializers.FloatField(
+        source="summary.composite_score",
+        read_only=True,
+        allow_null=True,
+        help_text="Mean of the diagnostics' five KPIs (0 to 1); null until its analytics are "
+        "refreshed. `ordering=-composite` lists the best first.",
+    )
+
+    class Meta(ScheduleSerializer.Meta):
+        fields = [*ScheduleSerializer.Meta.fields, "composite_score"]
+        read_only_fields = fields
+
+
 SCHEDULE_LINKS = (
     "export",
     "blocks",
@@ -122,6 +141,8 @@ SCHEDULE_LINKS = (
     "insights",
     "trends",
     "validation-report",
+    "fragmentation",
+    "diagnostics",
 )
 
 
@@ -131,6 +152,7 @@ class ScheduleDetailSerializer(ScheduleSerializer):
     dark_periods = PeriodsField(read_only=True)
     summary = serializers.SerializerMethodField()
     validation = serializers.SerializerMethodField()
+    kpis = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta(ScheduleSerializer.Meta):
@@ -140,6 +162,7 @@ class ScheduleDetailSerializer(ScheduleSerializer):
             "notes",
             "summary",
             "validation",
+            "kpis",
             "links",
         ]
         read_only_fields = fields
@@ -157,6 +180,10 @@ class ScheduleDetailSerializer(ScheduleSerializer):
             "issues_by_criticality": report.issues_by_criticality,
             "issue_count": report.issue_count,
         }
+
+    @extend_schema_field(KPIS_SCHEMA)
+    def get_kpis(self, schedule: Schedule) -> dict:
+        return jsonable(schedule_kpis(schedule))
 
     @extend_schema_field(
         {

@@ -26,13 +26,19 @@ from schedules.api.serializers import (
     IngestJobSerializer,
     ScheduleDetailSerializer,
     ScheduleDocumentSerializer,
+    ScheduleListSerializer,
     ScheduleSearchSerializer,
     ScheduleSerializer,
     ScheduleUploadSerializer,
 )
 from schedules.models import IngestJob, Schedule, SchedulingBlock
 from schedules.pipeline.jobs import create_ingest_job
-from schedules.selectors import schedule_list, visible_jobs
+from schedules.selectors import (
+    COMPOSITE_ORDERINGS,
+    by_composite_score,
+    schedule_list,
+    visible_jobs,
+)
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
 from tsi_site.api.errors import form_errors
 from tsi_site.api.exceptions import PayloadTooLarge
@@ -43,13 +49,36 @@ from tsi_site.web.downloads import attachment, download_name, native_export_resp
 UPLOAD_FILES = ("schedule", "visibility", "dark_periods")
 
 
+class ScheduleOrdering(OrderingFilter):
+    """The list's ``ordering`` over its fields, and by the composite score of the diagnostics
+    (``composite``, ``-composite``), which lives on the summary."""
+
+    def filter_queryset(self, request: Request, queryset, view):
+        ordering = request.query_params.get(self.ordering_param, "")
+        if ordering in COMPOSITE_ORDERINGS:
+            return by_composite_score(queryset, ordering)
+        return super().filter_queryset(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["description"] = (
+                "Field to order by, `-` first for descending: "
+                f"{', '.join(view.ordering_fields)}, or `composite` (the diagnostics' "
+                "composite score; schedules without one come last)."
+            )
+        return parameters
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List schedules",
         description="Newest first unless `ordering` says otherwise.",
         parameters=[ScheduleSearchSerializer],
         responses={
-            200: OpenApiResponse(ScheduleSerializer(many=True), description="A page of schedules."),
+            200: OpenApiResponse(
+                ScheduleListSerializer(many=True), description="A page of schedules."
+            ),
             **error_responses(400, *READ_ERRORS),
         },
     ),
@@ -77,7 +106,7 @@ class ScheduleViewSet(
     permission_classes = [ScheduleAccess]
     lookup_url_kwarg = "schedule_id"
     lookup_value_converter = "dbid"
-    filter_backends = [OrderingFilter]
+    filter_backends = [ScheduleOrdering]
     ordering_fields = ["uploaded_at", "name", "version", "block_count", "id"]
     ordering = ["-uploaded_at", "-id"]
     queryset = Schedule.objects.select_related("uploaded_by")
@@ -93,6 +122,8 @@ class ScheduleViewSet(
         return schedule_or_404(self.kwargs[self.lookup_url_kwarg])
 
     def get_serializer_class(self):
+        if self.action == "list":
+            return ScheduleListSerializer
         return ScheduleDetailSerializer if self.action == "retrieve" else ScheduleSerializer
 
     @extend_schema(

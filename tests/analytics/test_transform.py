@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
+from analytics.diagnostics.report import diagnose
 from analytics.models import ScheduleSummary
 from analytics.transform import gap_statistics, spearman_correlations, transform
 from tests.analytics.factories import BASE_MJD, make_schedule_data
@@ -151,6 +152,8 @@ class TestSummary:
             "gap_mean_hours": 1.5,
             "gap_median_hours": 1.5,
             "priority_capture_ratio": pytest.approx(10 / 21),
+            # The diagnostics' own figure, stored so that schedule lists can sort by it.
+            "composite_score": diagnose(four_block_schedule()).kpis.composite,
         }
 
     def test_values_are_plain_python_and_json_ready(self):

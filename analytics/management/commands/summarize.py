@@ -1,51 +1,35 @@
-"""``manage.py summarize``: a schedule's summary and validation counts, for operators and
-pipelines (``--json`` for machines)."""
-
-from collections import Counter
-from dataclasses import asdict
+"""``manage.py summarize``: a schedule's summary, validation counts and diagnostics, for
+operators and pipelines (``--json`` for machines, ``--fail-if`` for release gates)."""
 
 import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analytics.selectors import schedule_summary
+from analytics.diagnostics.kpis import KPI_NAMES
+from analytics.management.release_gate import add_fail_if_argument, enforce, parse_fail_if
+from analytics.selectors.figures import schedule_figures
 from schedules.models import Schedule
-from validation.selectors import validation_counts
 
 
 class Command(BaseCommand):
-    help = "Print a schedule's summary and its validation counts by status and by rule."
+    help = (
+        "Print a schedule's summary, its validation counts by status and by rule, and its "
+        "diagnostics (KPIs, reasons, inversions, pressure, the greedy baseline)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("schedule", help="schedule id, or a name (its latest version)")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        add_fail_if_argument(parser)
 
     def handle(self, *args, **options) -> None:
+        conditions = parse_fail_if(options["fail_if"])
         schedule = _find_schedule(options["schedule"])
-        summary = asdict(schedule_summary(schedule))
-        report = validation_counts(schedule)
-        by_rule = Counter()
-        for count in report.rule_counts:
-            by_rule[count.rule] = count.blocks
-        result = {
-            "schedule": {
-                "id": schedule.pk,
-                "name": schedule.name,
-                "version": schedule.version,
-                "checksum": schedule.checksum,
-                "source_format": schedule.source_format,
-                "blocks": schedule.block_count,
-            },
-            "summary": summary,
-            "validation": {
-                "blocks_by_status": report.blocks_by_status,
-                "issues_by_criticality": report.issues_by_criticality,
-                "issues_by_rule": dict(by_rule),
-            },
-        }
+        result = schedule_figures(schedule)
         if options["json"]:
             self.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
-            return
-        self.stdout.write(_as_text(result))
+        else:
+            self.stdout.write(_as_text(result))
+        enforce(schedule, conditions, self.stderr)
 
 
 def _find_schedule(reference: str) -> Schedule:
@@ -82,4 +66,30 @@ def _as_text(result: dict) -> str:
     if validation["issues_by_rule"]:
         lines += ["", "Issues by rule"]
         lines += [f"  {rule:<40} {count:,}" for rule, count in validation["issues_by_rule"].items()]
-    return "\n".join(lines)
+    return "\n".join(lines + _diagnostics_text(result))
+
+
+def _diagnostics_text(result: dict) -> list[str]:
+    kpis, greedy = result["kpis"], result["greedy"]["kpis"]
+    lines = ["", "Diagnostics", *(f"  {note}" for note in result["notes"])]
+    lines.append(f"  {'KPI':<32} {'schedule':>9} {'greedy':>9}")
+    for name in (*KPI_NAMES, "composite"):
+        lines.append(f"  {name.replace('_', ' '):<32} {kpis[name]:>9.4f} {greedy[name]:>9.4f}")
+    lines.append(f"  The schedule {result['greedy']['verdict']}.")
+    lines.append("  Unscheduled blocks by reason")
+    lines += [f"    {reason:<32} {count:,}" for reason, count in result["reasons"].items()]
+    inversions, gaps = result["inversions"], result["fragmentation"]["gaps"]
+    lines.append(
+        f"  Priority inversions: {inversions['pairs']:,} pairs, "
+        f"{inversions['priority_weighted_hours']:,.1f} priority-weighted hours at stake"
+    )
+    lines.append(
+        f"  Idle gaps: {gaps['count']:,}, median {gaps['median_hours']:.2f} h, "
+        f"p90 {gaps['p90_hours']:.2f} h, largest {gaps['largest_hours']:.2f} h"
+    )
+    pressure = result["pressure"]
+    lines.append(
+        f"  Nights: {pressure['nights']:,}, {pressure['nights_oversubscribed']:,} "
+        f"oversubscribed (max pressure {pressure['max']:.2f})"
+    )
+    return lines

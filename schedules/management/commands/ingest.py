@@ -8,6 +8,7 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from analytics.management.release_gate import add_fail_if_argument, enforce, parse_fail_if
 from schedules.formats import InputFile, ScheduleInputError
 from schedules.pipeline.ingest import IngestOutcome, ingest_schedule
 
@@ -45,9 +46,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", action="store_true", help="print one JSON object instead of text"
         )
+        add_fail_if_argument(parser)
 
     def handle(self, *args, **options) -> None:
         as_json = options["json"]
+        conditions = parse_fail_if(options["fail_if"])
+        if conditions and options["dry_run"]:
+            raise CommandError(
+                "--fail-if checks the stored schedule; drop --dry-run to use it.",
+                returncode=EXIT_BAD_INPUT,
+            )
         try:
             schedule = InputFile.from_path(options["schedule"])
             visibility = _optional_file(options["visibility"])
@@ -82,6 +90,7 @@ class Command(BaseCommand):
             for warning in outcome.warnings:
                 self.stderr.write(f"Warning: {warning}")
         self.stdout.write(_render(outcome, dry_run=options["dry_run"], as_json=as_json))
+        enforce(outcome.schedule, conditions, self.stderr)
 
 
 def _optional_file(path: str | None) -> InputFile | None:

@@ -1,0 +1,77 @@
+"""Endpoints of the fragmentation and diagnostics pages, and the release gate (DESIGN §13)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analytics.api import examples, schemas
+from analytics.forms import DiagnosticsForm, GateForm
+from analytics.gate import UnknownMetric
+from analytics.selectors.diagnostics import diagnostics, fragmentation
+from analytics.selectors.figures import release_gate
+from schedules.models import Schedule
+from tsi_site.api.access import ScheduleAccess, schedule_or_404
+from tsi_site.api.pages import TAGS, PageView, page_schema
+from tsi_site.api.rendering import jsonable
+from tsi_site.api.schema import READ_ERRORS, error_responses
+
+
+@extend_schema(
+    summary="Fragmentation",
+    description="The schedule period split into classified pieces (`segment_*`, the time-use "
+    "strip), hours per class, statistics of the idle gaps and the ten largest. `notes` say "
+    "what was taken as operable time.",
+    tags=list(TAGS),
+    responses={
+        200: OpenApiResponse(
+            schemas.FRAGMENTATION,
+            description="Fragmentation data.",
+            examples=[examples.FRAGMENTATION],
+        ),
+        **error_responses(*READ_ERRORS),
+    },
+)
+class FragmentationView(APIView):
+    permission_classes = [ScheduleAccess]
+
+    def get(self, request: Request, schedule_id: int) -> Response:
+        return Response(jsonable(fragmentation(schedule_or_404(schedule_id))))
+
+
+@page_schema(
+    DiagnosticsForm,
+    schemas.DIAGNOSTICS,
+    examples.DIAGNOSTICS,
+    "Diagnostics",
+    "Why each unscheduled block was left out (`unscheduled`, by priority; `reason` keeps one "
+    "reason) and which scheduled blocks occupy the windows of the blocked ones; priority "
+    "inversions; pressure per night and per RA hour; the KPIs beside a greedy baseline and the "
+    "blocks only one of them schedules. `notes` say what was taken as operable time.",
+)
+class DiagnosticsView(PageView):
+    form_class = DiagnosticsForm
+    selector = staticmethod(diagnostics)
+
+
+@page_schema(
+    GateForm,
+    schemas.GATE,
+    examples.GATE,
+    "Release gate",
+    "Checks conditions on the figures of `manage.py summarize --json` (the same check as "
+    "`--fail-if` on `ingest` and `summarize`): `passed` is false when any condition does not "
+    "hold, and `failures` name them. A condition naming no figure answers 400 listing the "
+    "known ones.",
+)
+class GateView(PageView):
+    form_class = GateForm
+
+    def select(self, schedule: Schedule, filters):
+        try:
+            return release_gate(schedule, filters)
+        except UnknownMetric as error:
+            raise ValidationError({"fail_if": [str(error)]}) from None

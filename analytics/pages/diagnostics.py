@@ -1,0 +1,390 @@
+"""The diagnostics page: why each unscheduled block was left out and who blocks it, priority
+inversions, pressure per night and per RA hour, and the KPIs beside a greedy baseline
+(DESIGN §13)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from analytics.diagnostics.kpis import KPI_NAMES
+from analytics.diagnostics.reasons import REASONS
+from analytics.forms import DiagnosticsForm
+from analytics.pages.legend import SCHEDULED, UNSCHEDULED, period_text
+from analytics.selectors.diagnostics import BlockList, DiagnosticsData, diagnostics
+from schedules.intervals import HOURS_PER_DAY
+from schedules.mjd import mjd_to_iso
+from tsi_site.web.charts import Empty, new_figure, plotly_dates
+from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate, preview
+from tsi_site.web.tables import Column, Table
+
+REASON_TITLES = {
+    "no_visibility": "No visibility",
+    "no_window_fits": "No usable window",
+    "requested_exceeds_visibility": "Request longer than every window",
+    "other_validation_issue": "Validation error",
+    "blocked": "Blocked by scheduled blocks",
+    "feasible_free": "Feasible, room left free",
+}
+KPI_TITLES = {
+    "scheduling_rate": "Scheduling rate",
+    "scheduled_fraction_of_operable": "Operable time used",
+    "visibility_use": "Visibility use",
+    "priority_alignment": "Priority alignment",
+    "gap_compactness": "Gap compactness",
+    "composite": "Composite",
+}
+GREEDY_COLOUR = "#9aa1a9"
+PRESSURE_COLOUR = "#CC79A7"
+OVERSUBSCRIBED_COLOUR = "#D55E00"
+
+
+class DiagnosticsPage(ReportPage, page="diagnostics", form=DiagnosticsForm):
+    def content(self, request, schedule, form) -> PageContent:
+        data = diagnostics(schedule, form.filters())
+        unscheduled = unscheduled_table(data)
+        blockers = blockers_table(data)
+        inversions = inversions_table(data)
+        only_greedy = block_list_table(data.only_greedy)
+        only_schedule = block_list_table(data.only_schedule)
+        return PageContent(
+            {
+                "data": data,
+                "kpi_rows": kpi_rows(data),
+                "oversubscribed_nights": int(np.count_nonzero(data.nights.pressure > 1.0)),
+                "unscheduled": paginate(request, unscheduled),
+                "blockers": preview(blockers),
+                "inversions": preview(inversions),
+                "only_greedy": preview(only_greedy),
+                "only_schedule": preview(only_schedule),
+            },
+            charts=[
+                ChartSpec("kpis", lambda: kpi_figure(data), lambda: kpi_table(data)),
+                ChartSpec("reasons", lambda: reasons_figure(data), lambda: reasons_table(data)),
+                ChartSpec(
+                    "inversions-by-night",
+                    lambda: inversions_by_night_figure(data),
+                    lambda: nights_table(data),
+                ),
+                ChartSpec(
+                    "night-pressure",
+                    lambda: night_pressure_figure(data),
+                    lambda: nights_table(data),
+                ),
+                ChartSpec(
+                    "ra-pressure", lambda: ra_pressure_figure(data), lambda: ra_pressure_table(data)
+                ),
+            ],
+            tables={
+                "unscheduled": lambda: unscheduled,
+                "blockers": lambda: blockers,
+                "inversions": lambda: inversions,
+                "only-greedy": lambda: only_greedy,
+                "only-schedule": lambda: only_schedule,
+            },
+        )
+
+
+# --- KPIs against the greedy baseline ---------------------------------------------------------
+
+
+def kpi_rows(data: DiagnosticsData) -> list[tuple[str, float, float, float]]:
+    """(title, schedule, greedy, schedule − greedy) for the five KPIs and the composite."""
+    schedule, greedy = data.kpis.schedule, data.kpis.greedy
+    return [
+        (
+            KPI_TITLES[name],
+            getattr(schedule, name),
+            getattr(greedy, name),
+            getattr(schedule, name) - getattr(greedy, name),
+        )
+        for name in (*KPI_NAMES, "composite")
+    ]
+
+
+def kpi_figure(data: DiagnosticsData) -> go.Figure | Empty:
+    if data.total_blocks == 0:
+        return Empty("This schedule has no blocks.")
+    rows = kpi_rows(data)
+    titles = [row[0] for row in rows]
+    figure = new_figure(height=360, barmode="group")
+    for label, column, colour in (("Schedule", 1, SCHEDULED.colour), ("Greedy", 2, GREEDY_COLOUR)):
+        figure.add_trace(
+            go.Bar(
+                x=titles,
+                y=[row[column] for row in rows],
+                name=label,
+                marker={"color": colour},
+                hovertemplate=f"{label}: %{{x}} %{{y:.3f}}<extra></extra>",
+            )
+        )
+    figure.update_yaxes(title_text="Score (0 to 1)", range=[0, 1.05])
+    return figure
+
+
+def kpi_table(data: DiagnosticsData) -> Table:
+    return Table(
+        (Column("KPI"), Column("Schedule", 4), Column("Greedy", 4), Column("Schedule − greedy", 4)),
+        kpi_rows(data),
+    )
+
+
+# --- Reasons and blockers ---------------------------------------------------------------------
+
+
+def reasons_figure(data: DiagnosticsData) -> go.Figure | Empty:
+    unscheduled = data.total_blocks - data.scheduled_blocks
+    if unscheduled == 0:
+        if data.total_blocks == 0:
+            return Empty("This schedule has no blocks.")
+        return Empty("Every block is scheduled.")
+    figure = new_figure(height=340, showlegend=False)
+    figure.add_trace(
+        go.Bar(
+            orientation="h",
+            y=[REASON_TITLES[reason] for reason in REASONS],
+            x=[data.reason_counts[reason] for reason in REASONS],
+            customdata=list(REASONS),
+            marker={"color": UNSCHEDULED.colour},
+            hovertemplate="%{y} (%{customdata}): %{x:,} blocks<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title_text="Unscheduled blocks", rangemode="tozero")
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+def reasons_table(data: DiagnosticsData) -> Table:
+    return Table(
+        (Column("Reason"), Column("Description", wrap=True), Column("Blocks")),
+        [(reason, REASON_TITLES[reason], data.reason_counts[reason]) for reason in REASONS],
+    )
+
+
+def unscheduled_table(data: DiagnosticsData) -> Table:
+    blocks = data.unscheduled
+    return Table(
+        (
+            Column("Block ID"),
+            Column("Name", wrap=True),
+            Column("Priority", 2),
+            Column("Requested (h)", 2),
+            Column("Reason"),
+            Column("Longest free stretch (h)", 2),
+            Column("Blockers"),
+            Column("Hours taken by blockers", 2),
+        ),
+        list(
+            zip(
+                blocks.source_block_id.tolist(),
+                blocks.display_name.tolist(),
+                blocks.priority.tolist(),
+                blocks.requested_hours.tolist(),
+                blocks.reason.tolist(),
+                blocks.longest_free_hours.tolist(),
+                blocks.blocker_count.tolist(),
+                blocks.blocked_hours.tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def blockers_table(data: DiagnosticsData) -> Table:
+    pairs = data.blockers
+    return Table(
+        (
+            Column("Blocked block"),
+            Column("Scheduled block"),
+            Column("Scheduled priority", 2),
+            Column("Hours taken", 2),
+        ),
+        list(
+            zip(
+                pairs.blocked_source_id.tolist(),
+                pairs.blocker_source_id.tolist(),
+                pairs.blocker_priority.tolist(),
+                pairs.hours.tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+# --- Priority inversions and pressure ---------------------------------------------------------
+
+
+def inversions_table(data: DiagnosticsData) -> Table:
+    pairs = data.inversions
+    start, stop = pairs.freed_start_mjd, pairs.freed_stop_mjd
+    return Table(
+        (
+            Column("Unscheduled block"),
+            Column("Unscheduled priority", 2),
+            Column("Scheduled block"),
+            Column("Scheduled priority", 2),
+            Column("Freed from (UTC)", utc=True),
+            Column("Freed to (UTC)", utc=True),
+            Column("Freed from (MJD)", 5, grouped=False, page=False),
+            Column("Freed to (MJD)", 5, grouped=False, page=False),
+            Column("Freed (h)", 2),
+        ),
+        list(
+            zip(
+                pairs.unscheduled_source_id.tolist(),
+                pairs.unscheduled_priority.tolist(),
+                pairs.scheduled_source_id.tolist(),
+                pairs.scheduled_priority.tolist(),
+                mjd_to_iso(start),
+                mjd_to_iso(stop),
+                start.tolist(),
+                stop.tolist(),
+                ((stop - start) * HOURS_PER_DAY).tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def _no_nights(data: DiagnosticsData) -> Empty | None:
+    if len(data.nights.start_mjd) == 0:
+        return Empty("There is no operable time in the schedule period.")
+    return None
+
+
+def inversions_by_night_figure(data: DiagnosticsData) -> go.Figure | Empty:
+    if (empty := _no_nights(data)) is not None:
+        return empty
+    nights = data.nights
+    figure = new_figure(height=320, showlegend=False)
+    figure.add_trace(
+        go.Bar(
+            x=plotly_dates(nights.start_mjd),
+            y=nights.inversions,
+            marker={"color": OVERSUBSCRIBED_COLOUR},
+            hovertext=period_text(nights.start_mjd, nights.stop_mjd),
+            hovertemplate="%{y:,} inversions<br>Night %{hovertext}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(type="date", title_text="Night (start, UTC)")
+    figure.update_yaxes(title_text="Inverted pairs", rangemode="tozero")
+    return figure
+
+
+def night_pressure_figure(data: DiagnosticsData) -> go.Figure | Empty:
+    if (empty := _no_nights(data)) is not None:
+        return empty
+    nights = data.nights
+    over = nights.pressure > 1.0
+    figure = new_figure(height=340, showlegend=True)
+    hover = period_text(nights.start_mjd, nights.stop_mjd)
+    for label, member, colour in (
+        ("Demand within what the night offers", ~over, PRESSURE_COLOUR),
+        ("Oversubscribed (pressure above 1)", over, OVERSUBSCRIBED_COLOUR),
+    ):
+        if not member.any():
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=plotly_dates(nights.start_mjd[member]),
+                y=nights.pressure[member],
+                name=label,
+                marker={"color": colour},
+                customdata=np.column_stack(
+                    (nights.demand_hours[member], nights.operable_hours[member])
+                ),
+                hovertext=hover[member],
+                hovertemplate="Pressure %{y:.2f}: %{customdata[0]:.1f} h asked of "
+                "%{customdata[1]:.1f} h<br>Night %{hovertext}<extra></extra>",
+            )
+        )
+    figure.add_hline(
+        y=1.0,
+        line={"color": "#1f2933", "width": 1.5, "dash": "dash"},
+        annotation_text="demand = operable time",
+        annotation_position="top left",
+    )
+    figure.update_xaxes(type="date", title_text="Night (start, UTC)")
+    figure.update_yaxes(title_text="Requested ÷ operable hours", rangemode="tozero")
+    return figure
+
+
+def nights_table(data: DiagnosticsData) -> Table:
+    nights = data.nights
+    return Table(
+        (
+            Column("Night start (UTC)", utc=True),
+            Column("Night stop (UTC)", utc=True),
+            Column("Start (MJD)", 5, grouped=False),
+            Column("Stop (MJD)", 5, grouped=False),
+            Column("Operable (h)", 2),
+            Column("Demand (h)", 2),
+            Column("Pressure", 3),
+            Column("Inversions"),
+        ),
+        list(
+            zip(
+                mjd_to_iso(nights.start_mjd),
+                mjd_to_iso(nights.stop_mjd),
+                nights.start_mjd.tolist(),
+                nights.stop_mjd.tolist(),
+                nights.operable_hours.tolist(),
+                nights.demand_hours.tolist(),
+                nights.pressure.tolist(),
+                nights.inversions.tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def ra_pressure_figure(data: DiagnosticsData) -> go.Figure | Empty:
+    ra = data.ra_hours
+    if data.total_blocks == 0:
+        return Empty("This schedule has no blocks.")
+    figure = new_figure(height=340, barmode="stack")
+    for label, hours, colour in (
+        (SCHEDULED.label, ra.scheduled_hours, SCHEDULED.colour),
+        (UNSCHEDULED.label, ra.unscheduled_hours, UNSCHEDULED.colour),
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=ra.ra_hour,
+                y=hours,
+                name=label,
+                marker={"color": colour},
+                hovertemplate=f"RA %{{x}}h: %{{y:.1f}} h requested, {label.lower()}<extra></extra>",
+            )
+        )
+    figure.update_xaxes(title_text="Right ascension (hour)", dtick=2, range=[-0.5, 23.5])
+    figure.update_yaxes(title_text="Requested hours", rangemode="tozero")
+    return figure
+
+
+def ra_pressure_table(data: DiagnosticsData) -> Table:
+    ra = data.ra_hours
+    return Table(
+        (Column("RA hour"), Column("Scheduled (h)", 2), Column("Unscheduled (h)", 2)),
+        list(
+            zip(
+                ra.ra_hour.tolist(),
+                ra.scheduled_hours.tolist(),
+                ra.unscheduled_hours.tolist(),
+                strict=True,
+            )
+        ),
+    )
+
+
+def block_list_table(blocks: BlockList) -> Table:
+    return Table(
+        (Column("Block ID"), Column("Name", wrap=True), Column("Priority", 2)),
+        list(
+            zip(
+                blocks.source_block_id.tolist(),
+                blocks.display_name.tolist(),
+                blocks.priority.tolist(),
+                strict=True,
+            )
+        ),
+    )
