@@ -170,6 +170,15 @@ _ERRORS = {
             "details": {},
         },
     ),
+    507: (
+        "The server could not store the upload (its disk may be full); nothing was stored.",
+        {
+            "code": "insufficient_storage",
+            "message": "The server could not store the upload (its disk may be full); nothing "
+            "was stored. Try again later, or tell the administrators.",
+            "details": {},
+        },
+    ),
     415: (
         "The body's content type is not JSON or multipart form data.",
         {
