@@ -162,6 +162,10 @@ TSI_PUBLIC_READ = env.bool("TSI_PUBLIC_READ", default=False)
 TSI_MAX_UPLOAD_BYTES = env.int("TSI_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 # Files one upload may carry (schedule, visibility, dark periods): bounds a request's body.
 TSI_MAX_UPLOAD_FILES = 3
+# Most blocks and visibility periods one schedule may hold: about ten times a real schedule
+# (2,650 blocks, 100–300 periods each). Bounds the memory of an ingest and of every report.
+TSI_MAX_BLOCKS = env.int("TSI_MAX_BLOCKS", default=30_000)
+TSI_MAX_PERIODS = env.int("TSI_MAX_PERIODS", default=8_000_000)
 # Deepest JSON nesting accepted in an input file; real files nest 7 levels.
 TSI_MAX_JSON_DEPTH = env.int("TSI_MAX_JSON_DEPTH", default=64)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)

@@ -9,6 +9,7 @@ from schedules.formats.companions import read_dark_periods, read_visibility, rep
 from schedules.formats.decoding import check_depth, decode, prepare
 from schedules.formats.errors import ScheduleInputError
 from schedules.formats.input_file import InputFile
+from schedules.formats.limits import check_period_estimate, check_size_limits
 from schedules.formats.periods import DroppedPeriods
 from schedules.formats.raw import read_raw_schedule
 from schedules.schedule_data import ScheduleData
@@ -34,6 +35,7 @@ def read_schedule(
     it is left out (a single period, such as a scheduled one, counts as absent) and recorded
     there.
     """
+    check_period_estimate([schedule, *([visibility] if visibility is not None else [])])
     data = prepare(schedule)
     # A pass that skips values cheaply: it checks the syntax and finds the top-level keys.
     top_level = decode(schedule.name, data, dict[str, msgspec.Raw])
@@ -62,4 +64,5 @@ def read_schedule(
             result.location = location
         if window is not None and result.period_start_mjd is None and result.period_end_mjd is None:
             result.period_start_mjd, result.period_end_mjd = window
+    check_size_limits(schedule.name, result.block_count, len(result.visibility_periods))
     return result
