@@ -13,6 +13,9 @@ page's navigation bar the reader's permissions (2 more); an API request reads it
 etl every read of a schedule's analytics looks up its version (the summary row's id) and only
 the cold one loads the block frame, which the cache then keeps: warm is one query lower per
 schedule read. Legacy parses the blocks on every request (only visibility periods are cached).
+The diagnostics (their pages, the overview's KPIs, the schedule endpoints) are cached per
+schedule version on both data sources: cold they load the blocks, and on etl check for and read
+the stored error findings.
 """
 
 from __future__ import annotations
@@ -58,6 +61,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     "csv/insights": Endpoint(READER, "analytics:insights", query="csv=conflicts"),
     "csv/trends": Endpoint(READER, "analytics:trends", query="csv=model"),
     "csv/compare": Endpoint(READER, "analytics:compare", query="other={other_id}&csv=metrics"),
+    "page/fragmentation": Endpoint(READER, "analytics:fragmentation"),
+    "page/diagnostics": Endpoint(READER, "analytics:diagnostics"),
+    "csv/fragmentation": Endpoint(READER, "analytics:fragmentation", query="csv=strip"),
+    "csv/diagnostics": Endpoint(READER, "analytics:diagnostics", query="csv=unscheduled"),
     "page/job": Endpoint(UPLOADER, "schedules:job", ("job_id",)),
     "page/job-status": Endpoint(UPLOADER, "schedules:job-status", ("job_id",)),
     "page/export": Endpoint(READER, "schedules:export"),
@@ -76,6 +83,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/trends": Endpoint(READER_TOKEN, "api:schedule-trends"),
     "api/validation-report": Endpoint(READER_TOKEN, "api:schedule-validation-report"),
     "api/compare": Endpoint(READER_TOKEN, "api:schedule-compare", ("schedule_id", "other_id")),
+    "api/fragmentation": Endpoint(READER_TOKEN, "api:schedule-fragmentation"),
+    "api/diagnostics": Endpoint(READER_TOKEN, "api:schedule-diagnostics"),
+    "api/gate": Endpoint(READER_TOKEN, "api:schedule-gate", query="fail_if=kpis.composite%3E%3D0"),
     "api/jobs": Endpoint(UPLOADER_TOKEN, "api:job-list", NO_IDS),
     "api/job": Endpoint(UPLOADER_TOKEN, "api:job-detail", ("job_id",)),
     "api/health": Endpoint(Caller.ANONYMOUS, "api:health", NO_IDS),
@@ -108,7 +118,7 @@ EXPECTED: dict[str, Counts] = {
     #                                      etl          legacy
     #                                   cold  warm    cold  warm
     "page/home":                  Counts(   6,    6,      6,    6),
-    "page/overview":              Counts(  11,   11,      9,    9),
+    "page/overview":              Counts(  15,   12,     11,   10),
     "page/validation":            Counts(   9,    9,      6,    6),
     "page/sky-map":               Counts(   7,    6,      6,    6),
     "page/distributions":         Counts(   7,    6,      6,    6),
@@ -128,16 +138,20 @@ EXPECTED: dict[str, Counts] = {
     "csv/insights":               Counts(   5,    4,      4,    4),
     "csv/trends":                 Counts(   5,    4,      4,    4),
     "csv/compare":                Counts(   9,    7,      7,    7),
+    "page/fragmentation":         Counts(   9,    6,      7,    6),
+    "page/diagnostics":           Counts(   9,    6,      7,    6),
+    "csv/fragmentation":          Counts(   7,    4,      5,    4),
+    "csv/diagnostics":            Counts(   7,    4,      5,    4),
     "page/job":                   Counts(   5,    5,      5,    5),
     "page/job-status":            Counts(   5,    5,      5,    5),
     "page/export":                Counts(   4,    4,      4,    4),
     "api/schedules":              Counts(   3,    3,      3,    3),
-    "api/schedule":               Counts(   6,    6,      4,    4),
+    "api/schedule":               Counts(  10,    7,      6,    5),
     "api/blocks":                 Counts(   4,    4,      4,    4),
     "api/block":                  Counts(   3,    3,      3,    3),
     "api/blocks.csv":             Counts(   3,    3,      3,    3),
     "api/blocks.jsonl":           Counts(   3,    3,      3,    3),
-    "api/overview":               Counts(   4,    4,      4,    4),
+    "api/overview":               Counts(   8,    5,      6,    5),
     "api/sky-map":                Counts(   4,    3,      3,    3),
     "api/distributions":          Counts(   4,    3,      3,    3),
     "api/visibility-histogram":   Counts(   6,    4,      5,    4),
@@ -146,6 +160,9 @@ EXPECTED: dict[str, Counts] = {
     "api/trends":                 Counts(   4,    3,      3,    3),
     "api/validation-report":      Counts(   6,    6,      3,    3),
     "api/compare":                Counts(   7,    5,      5,    5),
+    "api/fragmentation":          Counts(   6,    3,      4,    3),
+    "api/diagnostics":            Counts(   6,    3,      4,    3),
+    "api/gate":                   Counts(  10,    7,      6,    5),
     "api/jobs":                   Counts(   3,    3,      3,    3),
     "api/job":                    Counts(   2,    2,      2,    2),
     "api/health":                 Counts(   1,    1,      1,    1),

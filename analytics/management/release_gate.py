@@ -46,7 +46,10 @@ def enforce(schedule: Schedule, conditions: list[Condition], stderr: OutputWrapp
     try:
         outcome = release_gate(schedule, conditions)
     except UnknownMetric as error:
-        raise CommandError(str(error), returncode=EXIT_USAGE) from None
+        raise CommandError(
+            f"{error} (`manage.py summarize {schedule.pk} --json` prints every figure)",
+            returncode=EXIT_USAGE,
+        ) from None
     for failure in outcome.failures:
         stderr.write(f"Failed: {failure.message}")
     if not outcome.passed:

@@ -37,6 +37,7 @@ KPI_TITLES = {
 GREEDY_COLOUR = "#9aa1a9"
 PRESSURE_COLOUR = "#CC79A7"
 OVERSUBSCRIBED_COLOUR = "#D55E00"
+SHORT_PREVIEW = 20  # rows of each secondary table on the page; its CSV has them all
 
 
 class DiagnosticsPage(ReportPage, page="diagnostics", form=DiagnosticsForm):
@@ -53,10 +54,10 @@ class DiagnosticsPage(ReportPage, page="diagnostics", form=DiagnosticsForm):
                 "kpi_rows": kpi_rows(data),
                 "oversubscribed_nights": int(np.count_nonzero(data.nights.pressure > 1.0)),
                 "unscheduled": paginate(request, unscheduled),
-                "blockers": preview(blockers),
-                "inversions": preview(inversions),
-                "only_greedy": preview(only_greedy),
-                "only_schedule": preview(only_schedule),
+                "blockers": preview(blockers, SHORT_PREVIEW),
+                "inversions": preview(inversions, SHORT_PREVIEW),
+                "only_greedy": preview(only_greedy, SHORT_PREVIEW),
+                "only_schedule": preview(only_schedule, SHORT_PREVIEW),
             },
             charts=[
                 ChartSpec("kpis", lambda: kpi_figure(data), lambda: kpi_table(data)),

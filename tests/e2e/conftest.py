@@ -60,6 +60,8 @@ SCHEDULE_PAGES = {
     "insights": "analytics:insights",
     "trends": "analytics:trends",
     "compare": "analytics:compare",
+    "fragmentation": "analytics:fragmentation",
+    "diagnostics": "analytics:diagnostics",
 }
 FAVICON = "/favicon.ico"
 
