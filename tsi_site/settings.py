@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With a read replica, a user who just uploaded reads report tables from the primary.
+    "tsi_site.replica_reads.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, so a refused login still gets every security header from the middleware above.
     "tsi_site.login_limits.LoginLimitMiddleware",
@@ -95,6 +97,9 @@ if env("DATABASE_REPLICA_URL", default=""):
     # Tests treat the replica as the primary itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["tsi_site.db_routers.ReportReplicaRouter"]
+# How long after their upload finishes an uploader reads report tables from the primary: more
+# than the replica's usual lag (tsi_site/replica_reads.py; 0 turns read-your-writes off).
+TSI_REPLICA_READ_YOUR_WRITES_SECONDS = env.int("TSI_REPLICA_READ_YOUR_WRITES_SECONDS", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
