@@ -248,6 +248,32 @@ class DiagnosticsForm(QueryForm):
         return DiagnosticsFilters(reason=self.cleaned_data.get("reason") or "")
 
 
+class DiagnosticsListForm(DiagnosticsForm):
+    """The diagnostics endpoint answers its long lists (a 25,000-block schedule can have
+    hundreds of thousands of inversion pairs) a slice at a time."""
+
+    offset = forms.IntegerField(
+        required=False,
+        min_value=0,
+        initial=0,
+        help_text="Rows of each list (unscheduled blocks, blocker pairs, inversion pairs) to skip",
+    )
+    limit = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        initial=1000,
+        help_text="Rows of each list to answer at most",
+    )
+
+    def filters(self) -> DiagnosticsFilters:
+        return DiagnosticsFilters(
+            reason=self.cleaned_data.get("reason") or "",
+            offset=self.cleaned_data["offset"],
+            limit=self.cleaned_data["limit"],
+        )
+
+
 class ConditionsField(forms.Field):
     """Repeatable ``METRIC OP VALUE`` conditions, read by the release gate's parser."""
 
@@ -375,6 +401,11 @@ class AltAzForm(QueryForm):
         initial=DEFAULT_STEP_MINUTES,
         label="Every (min)",
     )
+
+    def show_night(self, date: str) -> None:
+        """Fill the date control with the night drawn when the query left it out."""
+        if date and not self.data.get("date"):
+            self.data["date"] = date
 
     def offer_targets(self, options: list[TargetOption]) -> None:
         """The multi-select lists these targets (and keeps the chosen ones selectable)."""

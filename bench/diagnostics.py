@@ -13,6 +13,14 @@ in the same run, is a fixed numpy workload: one sort-and-sweep over every visibi
 (argsort of the starts, a running maximum of the stops in that order), the least any
 diagnostic over all periods has to do, so the ratio says how far each step is from it on
 this machine at this moment.
+
+    .venv/bin/python bench/diagnostics.py --requests --repeat 20
+
+``--requests`` times what a reader waits for instead, in one child process against a private
+SQLite database in bench/data (never the PostgreSQL one others use): the schedule is stored
+through the ETL, then the diagnostics selector and every diagnostics page, CSV and endpoint
+are requested through Django's test client, cold (caches emptied first) and warm (the same
+request again, ``--repeat`` times). The warm target is ≤ 100 ms at 25,000 blocks.
 """
 
 from __future__ import annotations
@@ -140,17 +148,122 @@ def measure(step: str, path: Path) -> dict:
     return {"ms": elapsed * 1000, "peak_rss_mb": after, "added_rss_mb": after - before}
 
 
-def run_child(step: str, path: Path) -> dict:
+def run_child(step: str, path: Path, *extra: str, env: dict | None = None) -> dict:
     result = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--data", str(path)],
+        [sys.executable, __file__, "--child", step, "--data", str(path), *extra],
         cwd=REPO,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
     )
     if result.returncode != 0:
         raise SystemExit(f"{step} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+REQUESTS = "requests"
+WARM_TARGET_MS = 100.0
+
+
+def request_paths(schedule_id: int) -> dict[str, str]:
+    page, api = f"/schedules/{schedule_id}", f"/api/v1/schedules/{schedule_id}"
+    return {
+        "page fragmentation": f"{page}/fragmentation/",
+        "page diagnostics": f"{page}/diagnostics/",
+        "page overview (KPIs)": f"{page}/",
+        "csv strip": f"{page}/fragmentation/?csv=strip",
+        "csv unscheduled": f"{page}/diagnostics/?csv=unscheduled",
+        "csv inversions": f"{page}/diagnostics/?csv=inversions",
+        "api fragmentation": f"{api}/fragmentation/",
+        "api diagnostics": f"{api}/diagnostics/",
+        "api diagnostics ?reason=blocked": f"{api}/diagnostics/?reason=blocked",
+        "api gate": f"{api}/gate/?fail_if=kpis.composite%3E%3D0.5",
+        "api schedule (KPIs)": f"{api}/",
+    }
+
+
+def measure_requests(path: Path, repeat: int) -> dict:
+    """Runs in the child: store the schedule, then time the selector and every request."""
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+
+    from analytics.frame_cache import clear_local_cache
+    from analytics.selectors.diagnostics import DiagnosticsFilters, diagnostics
+    from schedules.pipeline.ingest import ingest_schedule_data
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    schedule = ingest_schedule_data(pickle.loads(path.read_bytes()), name="bench").schedule
+
+    def cold_then_warm(call: Callable[[], object]) -> dict:
+        cache.clear()
+        clear_local_cache()
+        started = time.perf_counter()
+        call()
+        cold = time.perf_counter() - started
+        warm = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            call()
+            warm.append(time.perf_counter() - started)
+        warm.sort()
+        return {
+            "cold_ms": cold * 1000,
+            "warm_median_ms": statistics.median(warm) * 1000,
+            "warm_p95_ms": warm[min(len(warm) - 1, round(0.95 * (len(warm) - 1)))] * 1000,
+        }
+
+    client = Client()
+    results = {
+        "selector diagnostics()": cold_then_warm(
+            lambda: diagnostics(schedule, DiagnosticsFilters())
+        )
+    }
+    for label, url in request_paths(schedule.pk).items():
+
+        def get(url: str = url) -> None:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {url} answered {response.status_code}")
+
+        results[label] = cold_then_warm(get)
+    return results
+
+
+def print_requests(path: Path, repeat: int) -> None:
+    database = path.with_suffix(".sqlite3")
+    database.unlink(missing_ok=True)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "tsi_site.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-secret"),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",
+        "TSI_PUBLIC_READ": "true",
+        "LOG_LEVEL": "WARNING",
+        "SECURE_SSL_REDIRECT": "false",
+        "TSI_API_ANON_RATE": "1000000/minute",
+        "STATIC_ROOT": str(DATA / "static"),
+    }
+    try:
+        rows = run_child(REQUESTS, path, "--repeat", str(repeat), env=env)
+    finally:
+        database.unlink(missing_ok=True)
+    print(f"machine: {machine()}")
+    print(f"{repeat} warm requests each after one cold one (caches emptied)\n")
+    header = "| request | cold | warm median | warm p95 | target ≤ 100 ms warm |"
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    for label, row in rows.items():
+        verdict = "met" if row["warm_p95_ms"] <= WARM_TARGET_MS else "missed"
+        print(
+            f"| {label} | {row['cold_ms']:.0f} ms | {row['warm_median_ms']:.1f} ms"
+            f" | {row['warm_p95_ms']:.1f} ms | {verdict} |"
+        )
 
 
 def machine() -> str:
@@ -175,15 +288,26 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=25_000)
     parser.add_argument("--periods", type=int, default=30, help="visibility periods per block")
     parser.add_argument("--seed", type=int, default=25_000)
-    parser.add_argument("--repeat", type=int, default=3, help="cold runs per step")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="cold runs per step (warm requests with --requests)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--requests", action="store_true", help="time the selector and the HTTP requests"
+    )
     args = parser.parse_args()
+    if args.child == REQUESTS:
+        print(json.dumps(measure_requests(Path(args.data), args.repeat)))
+        return
     if args.child:
         print(json.dumps(measure(args.child, Path(args.data))))
         return
 
     path = prepare(args.blocks, args.periods, args.seed)
+    if args.requests:
+        print_requests(path, args.repeat)
+        return
     data = pickle.loads(path.read_bytes())
     print(f"machine: {machine()}")
     print(

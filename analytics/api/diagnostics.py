@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api import examples, schemas
-from analytics.forms import DiagnosticsForm, GateForm
+from analytics.forms import DiagnosticsListForm, GateForm
 from analytics.gate import UnknownMetric
 from analytics.selectors.diagnostics import diagnostics, fragmentation
 from analytics.selectors.figures import release_gate
@@ -43,17 +43,19 @@ class FragmentationView(APIView):
 
 
 @page_schema(
-    DiagnosticsForm,
+    DiagnosticsListForm,
     schemas.DIAGNOSTICS,
     examples.DIAGNOSTICS,
     "Diagnostics",
     "Why each unscheduled block was left out (`unscheduled`, by priority; `reason` keeps one "
     "reason) and which scheduled blocks occupy the windows of the blocked ones; priority "
     "inversions; pressure per night and per RA hour; the KPIs beside a greedy baseline and the "
-    "blocks only one of them schedules. `notes` say what was taken as operable time.",
+    "blocks only one of them schedules. The three lists come a slice at a time (`offset`, "
+    "`limit`); `unscheduled_total`, `blocker_pairs` and `inversion_pairs` count every row. "
+    "`notes` say what was taken as operable time.",
 )
 class DiagnosticsView(PageView):
-    form_class = DiagnosticsForm
+    form_class = DiagnosticsListForm
     selector = staticmethod(diagnostics)
 
 

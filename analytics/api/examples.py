@@ -680,6 +680,9 @@ DIAGNOSTICS = OpenApiExample(
             "feasible_free": 0,
         },
         "reason": "",
+        "offset": 0,
+        "limit": 1000,
+        "unscheduled_total": 2,
         "unscheduled": {
             "block_id": [2, 3],
             "source_block_id": ["sb-102", "sb-103"],
@@ -692,6 +695,7 @@ DIAGNOSTICS = OpenApiExample(
             "blocked_hours": [0.48, 0.0],
         },
         "blocked_blocks": 1,
+        "blocker_pairs": 1,
         "blockers": {
             "blocked_block_id": [2],
             "blocked_source_id": ["sb-102"],

@@ -4,6 +4,8 @@ inversions, pressure per night and per RA hour, and the KPIs beside a greedy bas
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -13,8 +15,8 @@ from analytics.forms import DiagnosticsForm
 from analytics.pages.legend import SCHEDULED, UNSCHEDULED, period_text
 from analytics.selectors.diagnostics import BlockList, DiagnosticsData, diagnostics
 from schedules.intervals import HOURS_PER_DAY
-from schedules.mjd import mjd_to_iso
-from tsi_site.web.charts import Empty, new_figure, plotly_dates
+from schedules.mjd import mjd_to_datetime64, mjd_to_iso
+from tsi_site.web.charts import Empty, new_figure
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate, preview
 from tsi_site.web.tables import Column, Table
 
@@ -38,6 +40,28 @@ GREEDY_COLOUR = "#9aa1a9"
 PRESSURE_COLOUR = "#CC79A7"
 OVERSUBSCRIBED_COLOUR = "#D55E00"
 SHORT_PREVIEW = 20  # rows of each secondary table on the page; its CSV has them all
+
+
+class ColumnRows(Sequence):
+    """Table rows made from columns only when read: the page shows a slice and only a CSV
+    reads them all (a large schedule has hundreds of thousands of inversion pairs)."""
+
+    def __init__(self, count: int, build: Callable[[slice], list[tuple]]) -> None:
+        self._count, self._build = count, build
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._build(slice(0, self._count)))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._build(slice(*index.indices(self._count)))
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        start = index % self._count
+        return self._build(slice(start, start + 1))[0]
 
 
 class DiagnosticsPage(ReportPage, page="diagnostics", form=DiagnosticsForm):
@@ -164,6 +188,22 @@ def reasons_table(data: DiagnosticsData) -> Table:
 
 def unscheduled_table(data: DiagnosticsData) -> Table:
     blocks = data.unscheduled
+
+    def rows(part: slice) -> list[tuple]:
+        return list(
+            zip(
+                blocks.source_block_id[part].tolist(),
+                blocks.display_name[part].tolist(),
+                blocks.priority[part].tolist(),
+                blocks.requested_hours[part].tolist(),
+                blocks.reason[part].tolist(),
+                blocks.longest_free_hours[part].tolist(),
+                blocks.blocker_count[part].tolist(),
+                blocks.blocked_hours[part].tolist(),
+                strict=True,
+            )
+        )
+
     return Table(
         (
             Column("Block ID"),
@@ -175,24 +215,24 @@ def unscheduled_table(data: DiagnosticsData) -> Table:
             Column("Blockers"),
             Column("Hours taken by blockers", 2),
         ),
-        list(
-            zip(
-                blocks.source_block_id.tolist(),
-                blocks.display_name.tolist(),
-                blocks.priority.tolist(),
-                blocks.requested_hours.tolist(),
-                blocks.reason.tolist(),
-                blocks.longest_free_hours.tolist(),
-                blocks.blocker_count.tolist(),
-                blocks.blocked_hours.tolist(),
-                strict=True,
-            )
-        ),
+        ColumnRows(len(blocks.block_id), rows),
     )
 
 
 def blockers_table(data: DiagnosticsData) -> Table:
     pairs = data.blockers
+
+    def rows(part: slice) -> list[tuple]:
+        return list(
+            zip(
+                pairs.blocked_source_id[part].tolist(),
+                pairs.blocker_source_id[part].tolist(),
+                pairs.blocker_priority[part].tolist(),
+                pairs.hours[part].tolist(),
+                strict=True,
+            )
+        )
+
     return Table(
         (
             Column("Blocked block"),
@@ -200,15 +240,7 @@ def blockers_table(data: DiagnosticsData) -> Table:
             Column("Scheduled priority", 2),
             Column("Hours taken", 2),
         ),
-        list(
-            zip(
-                pairs.blocked_source_id.tolist(),
-                pairs.blocker_source_id.tolist(),
-                pairs.blocker_priority.tolist(),
-                pairs.hours.tolist(),
-                strict=True,
-            )
-        ),
+        ColumnRows(len(pairs.hours), rows),
     )
 
 
@@ -217,7 +249,24 @@ def blockers_table(data: DiagnosticsData) -> Table:
 
 def inversions_table(data: DiagnosticsData) -> Table:
     pairs = data.inversions
-    start, stop = pairs.freed_start_mjd, pairs.freed_stop_mjd
+
+    def rows(part: slice) -> list[tuple]:
+        start, stop = pairs.freed_start_mjd[part], pairs.freed_stop_mjd[part]
+        return list(
+            zip(
+                pairs.unscheduled_source_id[part].tolist(),
+                pairs.unscheduled_priority[part].tolist(),
+                pairs.scheduled_source_id[part].tolist(),
+                pairs.scheduled_priority[part].tolist(),
+                mjd_to_iso(start),
+                mjd_to_iso(stop),
+                start.tolist(),
+                stop.tolist(),
+                ((stop - start) * HOURS_PER_DAY).tolist(),
+                strict=True,
+            )
+        )
+
     return Table(
         (
             Column("Unscheduled block"),
@@ -230,21 +279,14 @@ def inversions_table(data: DiagnosticsData) -> Table:
             Column("Freed to (MJD)", 5, grouped=False, page=False),
             Column("Freed (h)", 2),
         ),
-        list(
-            zip(
-                pairs.unscheduled_source_id.tolist(),
-                pairs.unscheduled_priority.tolist(),
-                pairs.scheduled_source_id.tolist(),
-                pairs.scheduled_priority.tolist(),
-                mjd_to_iso(start),
-                mjd_to_iso(stop),
-                start.tolist(),
-                stop.tolist(),
-                ((stop - start) * HOURS_PER_DAY).tolist(),
-                strict=True,
-            )
-        ),
+        ColumnRows(len(pairs.freed_start_mjd), rows),
     )
+
+
+def _dates(mjd: np.ndarray) -> np.ndarray:
+    """Dates for a plotly axis as one datetime64 array, which plotly takes whole (a list of
+    strings it checks item by item)."""
+    return mjd_to_datetime64(mjd).astype("datetime64[ms]")
 
 
 def _no_nights(data: DiagnosticsData) -> Empty | None:
@@ -260,7 +302,7 @@ def inversions_by_night_figure(data: DiagnosticsData) -> go.Figure | Empty:
     figure = new_figure(height=320, showlegend=False)
     figure.add_trace(
         go.Bar(
-            x=plotly_dates(nights.start_mjd),
+            x=_dates(nights.start_mjd),
             y=nights.inversions,
             marker={"color": OVERSUBSCRIBED_COLOUR},
             hovertext=period_text(nights.start_mjd, nights.stop_mjd),
@@ -287,7 +329,7 @@ def night_pressure_figure(data: DiagnosticsData) -> go.Figure | Empty:
             continue
         figure.add_trace(
             go.Bar(
-                x=plotly_dates(nights.start_mjd[member]),
+                x=_dates(nights.start_mjd[member]),
                 y=nights.pressure[member],
                 name=label,
                 marker={"color": colour},
@@ -378,14 +420,17 @@ def ra_pressure_table(data: DiagnosticsData) -> Table:
 
 
 def block_list_table(blocks: BlockList) -> Table:
-    return Table(
-        (Column("Block ID"), Column("Name", wrap=True), Column("Priority", 2)),
-        list(
+    def rows(part: slice) -> list[tuple]:
+        return list(
             zip(
-                blocks.source_block_id.tolist(),
-                blocks.display_name.tolist(),
-                blocks.priority.tolist(),
+                blocks.source_block_id[part].tolist(),
+                blocks.display_name[part].tolist(),
+                blocks.priority[part].tolist(),
                 strict=True,
             )
-        ),
+        )
+
+    return Table(
+        (Column("Block ID"), Column("Name", wrap=True), Column("Priority", 2)),
+        ColumnRows(len(blocks.block_id), rows),
     )

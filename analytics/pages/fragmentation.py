@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from analytics.pages.legend import SCHEDULED, period_text
+from analytics.pages.legend import SCHEDULED
 from analytics.selectors.diagnostics import FragmentationData, fragmentation
 from schedules.intervals import HOURS_PER_DAY
-from schedules.mjd import mjd_to_iso
-from tsi_site.web.charts import Empty, new_figure, plotly_dates
+from schedules.mjd import mjd_to_datetime64, mjd_to_iso
+from tsi_site.web.charts import Empty, new_figure
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, preview
 from tsi_site.web.tables import Column, Table
 
@@ -60,18 +60,20 @@ def strip_figure(data: FragmentationData) -> go.Figure | Empty:
             continue
         start, stop = data.segment_start_mjd[member], data.segment_stop_mjd[member]
         hours = (stop - start) * HOURS_PER_DAY
+        # Dates as a datetime64 array and no per-piece hover text: a year has thousands of
+        # pieces, and plotly checks lists (of strings above all) item by item.
         figure.add_trace(
             go.Bar(
                 orientation="h",
                 y=np.zeros(len(start)),
-                base=plotly_dates(start),
+                base=mjd_to_datetime64(start).astype("datetime64[ms]"),
                 x=hours * MS_PER_HOUR,
                 width=0.8,
                 name=title,
                 marker={"color": CLASS_COLOURS[name], "line": {"width": 0}},
                 customdata=hours,
-                hovertext=period_text(start, stop),
-                hovertemplate=f"{title}, %{{customdata:.2f}} h<br>%{{hovertext}}<extra></extra>",
+                hovertemplate=f"{title}, %{{customdata:.2f}} h<br>from %{{base|%Y-%m-%d %H:%M}} "
+                "UTC<extra></extra>",
             )
         )
     figure.update_xaxes(type="date", title_text="Time (UTC)", rangeslider={"visible": True})

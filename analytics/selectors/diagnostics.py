@@ -10,25 +10,17 @@ that one result, so a page, its CSVs and its endpoint give the same numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from analytics.data_source import ETL, current_data_source
-from analytics.diagnostics.fragmentation import CLASSES, Fragmentation, GapStatistics
-from analytics.diagnostics.greedy import GreedyBaseline
-from analytics.diagnostics.inversions import Inversions
+from analytics.diagnostics.fragmentation import CLASSES, GapStatistics
 from analytics.diagnostics.kpis import Kpis
 from analytics.diagnostics.operable import Basis
-from analytics.diagnostics.pressure import RA_HOURS, Pressure
-from analytics.diagnostics.reasons import (
-    ERROR_STATUSES,
-    REASONS,
-    Blockers,
-    Reasons,
-    error_flags_from_findings,
-)
-from analytics.diagnostics.report import diagnose
+from analytics.diagnostics.pressure import RA_HOURS
+from analytics.diagnostics.reasons import ERROR_STATUSES, error_flags_from_findings
+from analytics.diagnostics.report import Diagnostics, diagnose
 from analytics.frame_cache import cached_per_schedule
 from analytics.models import ScheduleSummary
 from schedules.block_metrics import SECONDS_PER_HOUR, compute_block_metrics
@@ -40,91 +32,6 @@ from validation.models import ValidationResult
 from validation.rules import evaluate_rules
 
 SCHEDULED_LABEL = "scheduled"
-
-
-@dataclass(frozen=True)
-class ScheduleDiagnostics:
-    """All diagnostics of one schedule version, with the block columns their tables name
-    blocks by (rows in block-id order). The usable windows are left out: they are large and
-    only needed while computing."""
-
-    basis: Basis
-    notes: list[str]
-    operable_hours: float
-    fragmentation: Fragmentation
-    reasons: Reasons
-    blockers: Blockers
-    inversions: Inversions
-    pressure: Pressure
-    kpis: Kpis
-    greedy: GreedyBaseline
-    figures: dict
-    block_id: np.ndarray
-    source_block_id: np.ndarray
-    display_name: np.ndarray
-    priority: np.ndarray
-    requested_hours: np.ndarray
-
-    def reason_labels(self, rows: np.ndarray) -> np.ndarray:
-        """The reason code of the blocks at ``rows``, ``"scheduled"`` for scheduled ones."""
-        return self.reasons.names()[rows]
-
-
-def schedule_diagnostics(schedule: Schedule) -> ScheduleDiagnostics:
-    """The schedule's diagnostics, computed once per schedule version."""
-    return cached_per_schedule("diagnostics", schedule, lambda: _compute(schedule))
-
-
-def _compute(schedule: Schedule) -> ScheduleDiagnostics:
-    data, block_ids = load_schedule_data(schedule)
-    result = diagnose(data, _error_flags(schedule, data, block_ids))
-    basis = result.operable.basis
-    return ScheduleDiagnostics(
-        basis=basis,
-        notes=operable_notes(basis, len(data.dark_periods), result.operable.hours),
-        operable_hours=result.operable.hours,
-        fragmentation=result.fragmentation,
-        reasons=result.reasons,
-        blockers=result.blockers,
-        inversions=result.inversions,
-        pressure=result.pressure,
-        kpis=result.kpis,
-        greedy=result.greedy,
-        figures=result.figures(),
-        block_id=block_ids,
-        source_block_id=np.array(data.source_ids, dtype=object),
-        display_name=np.array(
-            [
-                display_name(block, target)
-                for block, target in zip(data.block_names, data.target_names, strict=True)
-            ],
-            dtype=object,
-        ),
-        priority=data.priority,
-        requested_hours=data.requested_duration_s / SECONDS_PER_HOUR,
-    )
-
-
-def _error_flags(schedule: Schedule, data: ScheduleData, block_ids: np.ndarray) -> np.ndarray:
-    """Blocks with an error-level finding: the stored findings (etl), else the rules rerun."""
-    if current_data_source() == ETL and ScheduleSummary.objects.filter(schedule=schedule).exists():
-        flagged = ValidationResult.objects.filter(
-            schedule=schedule, status__in=ERROR_STATUSES
-        ).values_list("block_id", flat=True)
-        return np.isin(block_ids, np.fromiter(flagged, dtype=np.int64))
-    findings = evaluate_rules(data, compute_block_metrics(data))
-    return error_flags_from_findings(findings, data.block_count)
-
-
-def operable_notes(basis: Basis, dark_period_count: int, operable_hours: float) -> list[str]:
-    """What the diagnostics took as operable time, to show beside every one of them."""
-    notes = []
-    if not basis.all_operable:
-        notes.append(
-            f"Operable time = the dark periods given ({dark_period_count:,} periods, merged and "
-            f"clipped to the schedule period: {operable_hours:,.1f} h)."
-        )
-    return notes + basis.notes()
 
 
 # --- The fragmentation page -------------------------------------------------------------------
@@ -151,33 +58,14 @@ class FragmentationData:
     largest_gap_class: np.ndarray
 
 
-def fragmentation(schedule: Schedule) -> FragmentationData:
-    found = schedule_diagnostics(schedule)
-    strip = found.fragmentation
-    names = np.array(CLASSES, dtype=object)
-    return FragmentationData(
-        notes=found.notes,
-        window_start_mjd=found.basis.window_start_mjd,
-        window_stop_mjd=found.basis.window_stop_mjd,
-        window_hours=found.basis.window_hours,
-        operable_hours=found.operable_hours,
-        hours=dict(strip.hours),
-        gaps=strip.gaps,
-        segment_start_mjd=strip.segment_start,
-        segment_stop_mjd=strip.segment_stop,
-        segment_class=names[strip.segment_class],
-        largest_gap_start_mjd=strip.largest_gap_start,
-        largest_gap_stop_mjd=strip.largest_gap_stop,
-        largest_gap_class=names[strip.largest_gap_class],
-    )
-
-
 # --- The diagnostics page ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class DiagnosticsFilters:
     reason: str = ""  # one of REASONS lists only those unscheduled blocks; "" lists them all
+    offset: int = 0  # rows of each list skipped
+    limit: int | None = None  # rows of each list answered; None answers them all
 
 
 @dataclass(frozen=True)
@@ -276,13 +164,21 @@ class KpiComparison:
 
 @dataclass(frozen=True)
 class DiagnosticsData:
+    """The lists (`unscheduled`, `blockers`, `inversions`) hold the rows from `offset`, at
+    most `limit` of them (all when null); `unscheduled_total`, `blocker_pairs` and
+    `inversion_pairs` count them all."""
+
     notes: list[str]
     total_blocks: int
     scheduled_blocks: int
     reason_counts: dict[str, int]
     reason: str
+    offset: int
+    limit: int | None
+    unscheduled_total: int
     unscheduled: UnscheduledBlocks
     blocked_blocks: int
+    blocker_pairs: int
     blockers: BlockerPairs
     inversion_pairs: int
     inverted_blocks: int
@@ -296,22 +192,225 @@ class DiagnosticsData:
     only_schedule: BlockList
 
 
+# --- One computation per schedule version ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleDiagnostics:
+    """A schedule version's diagnostics, cached: the pages' and endpoints' answers with every
+    row, the figures of ``summarize --json``, and each block's reason (rows in block-id
+    order). The intermediate results (usable windows above all) are left out: large, and only
+    needed while computing."""
+
+    block_id: np.ndarray
+    source_block_id: np.ndarray
+    reason: np.ndarray
+    notes: list[str]
+    figures: dict
+    kpis: KpiComparison
+    fragmentation: FragmentationData
+    diagnostics: DiagnosticsData
+
+
+def schedule_diagnostics(schedule: Schedule) -> ScheduleDiagnostics:
+    """The schedule's diagnostics, computed once per schedule version."""
+    return cached_per_schedule("diagnostics", schedule, lambda: _compute(schedule))
+
+
+def fragmentation(schedule: Schedule) -> FragmentationData:
+    return schedule_diagnostics(schedule).fragmentation
+
+
 def diagnostics(schedule: Schedule, filters: DiagnosticsFilters) -> DiagnosticsData:
-    found = schedule_diagnostics(schedule)
-    reasons, blockers, inversions = found.reasons, found.blockers, found.inversions
-    return DiagnosticsData(
-        notes=found.notes,
-        total_blocks=len(found.block_id),
-        scheduled_blocks=found.kpis.scheduled_blocks,
-        reason_counts=dict(reasons.counts),
+    everything = schedule_diagnostics(schedule).diagnostics
+    unscheduled = everything.unscheduled
+    if filters.reason:
+        unscheduled = _rows(unscheduled, unscheduled.reason == filters.reason)
+    stop = None if filters.limit is None else filters.offset + filters.limit
+    listed = slice(filters.offset, stop)
+    return replace(
+        everything,
         reason=filters.reason,
-        unscheduled=_unscheduled(found, filters.reason),
+        offset=filters.offset,
+        limit=filters.limit,
+        unscheduled_total=len(unscheduled.block_id),
+        unscheduled=_rows(unscheduled, listed),
+        blockers=_rows(everything.blockers, listed),
+        inversions=_rows(everything.inversions, listed),
+    )
+
+
+def schedule_kpis(schedule: Schedule) -> KpiComparison:
+    """The KPIs of the overview and the schedule endpoints."""
+    return schedule_diagnostics(schedule).kpis
+
+
+def _rows[T](columns: T, selector: slice | np.ndarray) -> T:
+    """The same columns, cut to some rows (a slice keeps views of the cached arrays)."""
+    return replace(columns, **{f.name: getattr(columns, f.name)[selector] for f in fields(columns)})
+
+
+def _compute(schedule: Schedule) -> ScheduleDiagnostics:
+    data, block_ids = load_schedule_data(schedule)
+    result = diagnose(data, _error_flags(schedule, data, block_ids))
+    basis = result.operable.basis
+    notes = operable_notes(basis, len(data.dark_periods), result.operable.hours)
+    blocks = _Blocks(
+        block_id=block_ids,
+        source_block_id=np.array(data.source_ids, dtype=object),
+        display_name=np.array(
+            [
+                display_name(block, target)
+                for block, target in zip(data.block_names, data.target_names, strict=True)
+            ],
+            dtype=object,
+        ),
+        priority=data.priority,
+        requested_hours=data.requested_duration_s / SECONDS_PER_HOUR,
+    )
+    greedy = result.greedy
+    kpis = KpiComparison(
+        notes=notes,
+        schedule=result.kpis,
+        greedy=greedy.kpis,
+        wins=greedy.wins,
+        ties=greedy.ties,
+        losses=greedy.losses,
+        verdict=greedy.verdict,
+    )
+    reason = result.reasons.names()
+    return ScheduleDiagnostics(
+        block_id=block_ids,
+        source_block_id=blocks.source_block_id,
+        reason=reason,
+        notes=notes,
+        figures=result.figures(),
+        kpis=kpis,
+        fragmentation=_fragmentation(result, notes),
+        diagnostics=_everything(result, blocks, reason, notes, kpis),
+    )
+
+
+@dataclass(frozen=True)
+class _Blocks:
+    """The block columns the lists name blocks by."""
+
+    block_id: np.ndarray
+    source_block_id: np.ndarray
+    display_name: np.ndarray
+    priority: np.ndarray
+    requested_hours: np.ndarray
+
+    def listed(self, rows: np.ndarray) -> BlockList:
+        return BlockList(
+            block_id=self.block_id[rows],
+            source_block_id=self.source_block_id[rows],
+            display_name=self.display_name[rows],
+            priority=self.priority[rows],
+        )
+
+
+def _error_flags(schedule: Schedule, data: ScheduleData, block_ids: np.ndarray) -> np.ndarray:
+    """Blocks with an error-level finding: the stored findings (etl), else the rules rerun."""
+    if current_data_source() == ETL and ScheduleSummary.objects.filter(schedule=schedule).exists():
+        flagged = ValidationResult.objects.filter(
+            schedule=schedule, status__in=ERROR_STATUSES
+        ).values_list("block_id", flat=True)
+        return np.isin(block_ids, np.fromiter(flagged, dtype=np.int64))
+    findings = evaluate_rules(data, compute_block_metrics(data))
+    return error_flags_from_findings(findings, data.block_count)
+
+
+def operable_notes(basis: Basis, dark_period_count: int, operable_hours: float) -> list[str]:
+    """What the diagnostics took as operable time, to show beside every one of them."""
+    notes = []
+    if not basis.all_operable:
+        notes.append(
+            f"Operable time = the dark periods given ({dark_period_count:,} periods, merged and "
+            f"clipped to the schedule period: {operable_hours:,.1f} h)."
+        )
+    return notes + basis.notes()
+
+
+def _fragmentation(result: Diagnostics, notes: list[str]) -> FragmentationData:
+    strip = result.fragmentation
+    basis = result.operable.basis
+    names = np.array(CLASSES, dtype=object)
+    return FragmentationData(
+        notes=notes,
+        window_start_mjd=basis.window_start_mjd,
+        window_stop_mjd=basis.window_stop_mjd,
+        window_hours=basis.window_hours,
+        operable_hours=result.operable.hours,
+        hours=dict(strip.hours),
+        gaps=strip.gaps,
+        segment_start_mjd=strip.segment_start,
+        segment_stop_mjd=strip.segment_stop,
+        segment_class=names[strip.segment_class],
+        largest_gap_start_mjd=strip.largest_gap_start,
+        largest_gap_stop_mjd=strip.largest_gap_stop,
+        largest_gap_class=names[strip.largest_gap_class],
+    )
+
+
+def _everything(
+    result: Diagnostics,
+    blocks: _Blocks,
+    reason: np.ndarray,
+    notes: list[str],
+    kpis: KpiComparison,
+) -> DiagnosticsData:
+    """The diagnostics page's answer with every row of every list, for every reason."""
+    reasons, blockers, inversions, pressure = (
+        result.reasons,
+        result.blockers,
+        result.inversions,
+        result.pressure,
+    )
+    unscheduled = np.flatnonzero(reasons.code >= 0)
+    # Highest priority first (NaN last), then block id.
+    unscheduled = unscheduled[
+        np.lexsort(
+            (
+                blocks.block_id[unscheduled],
+                np.nan_to_num(-blocks.priority[unscheduled], nan=np.inf),
+            )
+        )
+    ]
+    count = np.zeros(len(reason), dtype=np.int64)
+    taken = np.zeros(len(reason))
+    count[blockers.blocked_blocks] = blockers.blocker_count
+    taken[blockers.blocked_blocks] = blockers.taken_hours
+    # Freed intervals lie in usable windows, which lie in operable time: in one night each.
+    night = np.searchsorted(pressure.night_start_mjd, inversions.freed_start_mjd, side="right") - 1
+    nights = len(pressure.night_start_mjd)
+    return DiagnosticsData(
+        notes=notes,
+        total_blocks=len(reason),
+        scheduled_blocks=result.kpis.scheduled_blocks,
+        reason_counts=dict(reasons.counts),
+        reason="",
+        offset=0,
+        limit=None,
+        unscheduled_total=len(unscheduled),
+        unscheduled=UnscheduledBlocks(
+            block_id=blocks.block_id[unscheduled],
+            source_block_id=blocks.source_block_id[unscheduled],
+            display_name=blocks.display_name[unscheduled],
+            priority=blocks.priority[unscheduled],
+            requested_hours=blocks.requested_hours[unscheduled],
+            reason=reason[unscheduled],
+            longest_free_hours=reasons.longest_free_hours[unscheduled],
+            blocker_count=count[unscheduled],
+            blocked_hours=taken[unscheduled],
+        ),
         blocked_blocks=len(blockers.blocked_blocks),
+        blocker_pairs=len(blockers.blocker),
         blockers=BlockerPairs(
-            blocked_block_id=found.block_id[blockers.blocked],
-            blocked_source_id=found.source_block_id[blockers.blocked],
-            blocker_block_id=found.block_id[blockers.blocker],
-            blocker_source_id=found.source_block_id[blockers.blocker],
+            blocked_block_id=blocks.block_id[blockers.blocked],
+            blocked_source_id=blocks.source_block_id[blockers.blocked],
+            blocker_block_id=blocks.block_id[blockers.blocker],
+            blocker_source_id=blocks.source_block_id[blockers.blocker],
             blocker_priority=blockers.priority,
             hours=blockers.hours,
         ),
@@ -320,94 +419,32 @@ def diagnostics(schedule: Schedule, filters: DiagnosticsFilters) -> DiagnosticsD
         inverting_blocks=len(inversions.scheduled_blocks),
         priority_weighted_hours=inversions.priority_weighted_hours,
         inversions=InversionPairs(
-            unscheduled_block_id=found.block_id[inversions.unscheduled],
-            unscheduled_source_id=found.source_block_id[inversions.unscheduled],
-            unscheduled_priority=found.priority[inversions.unscheduled],
-            scheduled_block_id=found.block_id[inversions.scheduled],
-            scheduled_source_id=found.source_block_id[inversions.scheduled],
-            scheduled_priority=found.priority[inversions.scheduled],
+            unscheduled_block_id=blocks.block_id[inversions.unscheduled],
+            unscheduled_source_id=blocks.source_block_id[inversions.unscheduled],
+            unscheduled_priority=blocks.priority[inversions.unscheduled],
+            scheduled_block_id=blocks.block_id[inversions.scheduled],
+            scheduled_source_id=blocks.source_block_id[inversions.scheduled],
+            scheduled_priority=blocks.priority[inversions.scheduled],
             freed_start_mjd=inversions.freed_start_mjd,
             freed_stop_mjd=inversions.freed_stop_mjd,
         ),
-        nights=_nights(found),
+        nights=Nights(
+            start_mjd=pressure.night_start_mjd,
+            stop_mjd=pressure.night_stop_mjd,
+            operable_hours=pressure.night_operable_hours,
+            demand_hours=pressure.night_demand_hours,
+            pressure=pressure.night_pressure,
+            inversions=np.bincount(np.clip(night, 0, None), minlength=nights)[:nights],
+        ),
         ra_hours=RaHours(
             ra_hour=np.arange(RA_HOURS),
-            scheduled_hours=found.pressure.ra_hour_scheduled_hours,
-            unscheduled_hours=found.pressure.ra_hour_unscheduled_hours,
+            scheduled_hours=pressure.ra_hour_scheduled_hours,
+            unscheduled_hours=pressure.ra_hour_unscheduled_hours,
         ),
-        kpis=kpi_comparison_of(found),
-        only_greedy=_block_list(found, found.greedy.only_greedy),
-        only_schedule=_block_list(found, found.greedy.only_schedule),
+        kpis=kpis,
+        only_greedy=blocks.listed(result.greedy.only_greedy),
+        only_schedule=blocks.listed(result.greedy.only_schedule),
     )
-
-
-def _unscheduled(found: ScheduleDiagnostics, reason: str) -> UnscheduledBlocks:
-    code = found.reasons.code
-    wanted = code >= 0 if not reason else code == REASONS.index(reason)
-    rows = np.flatnonzero(wanted)
-    # Highest priority first (NaN last), then block id.
-    rows = rows[
-        np.lexsort((found.block_id[rows], np.nan_to_num(-found.priority[rows], nan=np.inf)))
-    ]
-    blockers = found.blockers
-    count = np.zeros(len(code), dtype=np.int64)
-    taken = np.zeros(len(code))
-    count[blockers.blocked_blocks] = blockers.blocker_count
-    taken[blockers.blocked_blocks] = blockers.taken_hours
-    return UnscheduledBlocks(
-        block_id=found.block_id[rows],
-        source_block_id=found.source_block_id[rows],
-        display_name=found.display_name[rows],
-        priority=found.priority[rows],
-        requested_hours=found.requested_hours[rows],
-        reason=found.reason_labels(rows),
-        longest_free_hours=found.reasons.longest_free_hours[rows],
-        blocker_count=count[rows],
-        blocked_hours=taken[rows],
-    )
-
-
-def _nights(found: ScheduleDiagnostics) -> Nights:
-    pressure = found.pressure
-    starts = pressure.night_start_mjd
-    # Freed intervals lie in usable windows, which lie in operable time: in one night each.
-    night = np.searchsorted(starts, found.inversions.freed_start_mjd, side="right") - 1
-    inversions = np.bincount(np.clip(night, 0, None), minlength=len(starts))[: len(starts)]
-    return Nights(
-        start_mjd=starts,
-        stop_mjd=pressure.night_stop_mjd,
-        operable_hours=pressure.night_operable_hours,
-        demand_hours=pressure.night_demand_hours,
-        pressure=pressure.night_pressure,
-        inversions=inversions,
-    )
-
-
-def _block_list(found: ScheduleDiagnostics, rows: np.ndarray) -> BlockList:
-    return BlockList(
-        block_id=found.block_id[rows],
-        source_block_id=found.source_block_id[rows],
-        display_name=found.display_name[rows],
-        priority=found.priority[rows],
-    )
-
-
-def kpi_comparison_of(found: ScheduleDiagnostics) -> KpiComparison:
-    greedy = found.greedy
-    return KpiComparison(
-        notes=found.notes,
-        schedule=found.kpis,
-        greedy=greedy.kpis,
-        wins=greedy.wins,
-        ties=greedy.ties,
-        losses=greedy.losses,
-        verdict=greedy.verdict,
-    )
-
-
-def schedule_kpis(schedule: Schedule) -> KpiComparison:
-    """The KPIs of the overview and the schedule endpoints."""
-    return kpi_comparison_of(schedule_diagnostics(schedule))
 
 
 # --- The reason column of block tables ---------------------------------------------------------
@@ -422,8 +459,7 @@ def reasons_by_block_id(
     if is_scheduled is not None and bool(np.all(is_scheduled)):
         return [SCHEDULED_LABEL] * len(block_ids)
     found = schedule_diagnostics(schedule)
-    rows = np.searchsorted(found.block_id, block_ids)
-    return found.reason_labels(rows).tolist()
+    return found.reason[np.searchsorted(found.block_id, block_ids)].tolist()
 
 
 def reasons_by_source_id(schedule: Schedule, source_ids: Sequence[str]) -> list[str]:
@@ -432,10 +468,7 @@ def reasons_by_source_id(schedule: Schedule, source_ids: Sequence[str]) -> list[
     if not source_ids:
         return []
     found = schedule_diagnostics(schedule)
-    labels = found.reasons.names()
-    first: dict[str, str] = {}
-    for source_id, label in zip(
-        reversed(found.source_block_id.tolist()), reversed(labels.tolist()), strict=True
-    ):
-        first[source_id] = label
+    first = dict(
+        zip(reversed(found.source_block_id.tolist()), reversed(found.reason.tolist()), strict=True)
+    )
     return [first.get(source_id, "") for source_id in source_ids]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from analytics.frame_cache import cached_per_schedule
 from analytics.gate import Condition, check_conditions, flatten_figures
 from analytics.selectors.diagnostics import schedule_diagnostics
 from analytics.selectors.overview import schedule_summary
@@ -17,8 +18,6 @@ from validation.selectors import validation_counts
 def schedule_figures(schedule: Schedule) -> dict:
     """The schedule, its summary, its validation counts and every diagnostic figure, with the
     notes that say what the diagnostics assumed about operable time."""
-    report = validation_counts(schedule)
-    diagnostics = schedule_diagnostics(schedule)
     return {
         "schedule": {
             "id": schedule.pk,
@@ -28,6 +27,15 @@ def schedule_figures(schedule: Schedule) -> dict:
             "source_format": schedule.source_format,
             "blocks": schedule.block_count,
         },
+        # Everything else belongs to the schedule version: read and computed once.
+        **cached_per_schedule("figures", schedule, lambda: _version_figures(schedule)),
+    }
+
+
+def _version_figures(schedule: Schedule) -> dict:
+    report = validation_counts(schedule)
+    diagnostics = schedule_diagnostics(schedule)
+    return {
         "summary": asdict(schedule_summary(schedule)),
         "validation": {
             "blocks_by_status": report.blocks_by_status,
@@ -67,8 +75,7 @@ def release_gate(schedule: Schedule, conditions: Sequence[Condition]) -> GateOut
         passed=not failures,
         conditions=[str(condition) for condition in conditions],
         failures=[
-            GateFailure(str(f.condition), f.condition.metric, f.actual, f.message)
-            for f in failures
+            GateFailure(str(f.condition), f.condition.metric, f.actual, f.message) for f in failures
         ],
         values={condition.metric: flat[condition.metric] for condition in conditions},
     )

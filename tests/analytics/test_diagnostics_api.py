@@ -11,6 +11,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from analytics.api import examples
+from analytics.forms import DiagnosticsListForm
 from analytics.frame_cache import clear_local_cache
 from analytics.selectors.diagnostics import (
     DiagnosticsFilters,
@@ -43,11 +44,30 @@ def url(schedule, endpoint: str) -> str:
     return f"/api/v1/schedules/{schedule.pk}/{endpoint}/"
 
 
-@pytest.mark.parametrize("reason", ["", "blocked", "no_visibility"])
-def test_diagnostics_endpoint_equals_its_selector(client, why, data_source, reason):
-    response = client.get(url(why, "diagnostics"), {"reason": reason} if reason else {})
+@pytest.mark.parametrize(
+    "query", [{}, {"reason": "blocked"}, {"reason": "no_visibility"}, {"offset": "2", "limit": "3"}]
+)
+def test_diagnostics_endpoint_equals_its_selector(client, why, data_source, query):
+    response = client.get(url(why, "diagnostics"), query)
     assert response.status_code == 200, response.content
-    assert response.json() == as_json(diagnostics(why, DiagnosticsFilters(reason=reason)))
+    form = DiagnosticsListForm(query)
+    assert form.is_valid()
+    assert response.json() == as_json(diagnostics(why, form.filters()))
+
+
+def test_the_lists_come_a_slice_at_a_time(client, why):
+    everything = diagnostics(why, DiagnosticsFilters())
+    answer = client.get(url(why, "diagnostics"), {"offset": "2", "limit": "3"}).json()
+    assert (answer["offset"], answer["limit"]) == (2, 3)
+    assert answer["unscheduled_total"] == len(everything.unscheduled.block_id) == 6
+    assert answer["unscheduled"]["source_block_id"] == (
+        everything.unscheduled.source_block_id[2:5].tolist()
+    )
+    assert answer["blockers"]["hours"] == [] and answer["blocker_pairs"] == 1
+    default = client.get(url(why, "diagnostics")).json()
+    assert (default["offset"], default["limit"]) == (0, 1000)
+    too_many = client.get(url(why, "diagnostics"), {"limit": "100001"})
+    assert too_many.status_code == 400 and "limit" in too_many.json()["details"]
 
 
 def test_fragmentation_endpoint_equals_its_selector(client, why, data_source):
