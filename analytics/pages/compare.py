@@ -11,9 +11,10 @@ import plotly.graph_objects as go
 
 from analytics.block_frame import BlockFrame
 from analytics.forms import CompareForm
-from analytics.pages.legend import VARIABLE_TITLES, status_labels
+from analytics.pages.legend import VARIABLE_TITLES, status_labels, with_reasons
 from analytics.selectors import CompareData, compare
 from analytics.selectors.compare import BlockChange
+from analytics.selectors.diagnostics import SCHEDULED_LABEL, reasons_by_source_id
 from analytics.statistics import histogram_edges
 from schedules.mjd import mjd_to_iso
 from schedules.selectors import schedule_versions
@@ -48,6 +49,24 @@ class ComparePage(ReportPage, page="compare"):
         newly_scheduled = block_changes_table(data.newly_scheduled, sides="B")
         newly_unscheduled = block_changes_table(data.newly_unscheduled, sides="A")
         retimed = block_changes_table(data.retimed)
+        # Why a block is unscheduled, on the side where it is (A is the other schedule).
+        only_a = with_reasons(
+            only_a, reasons_by_source_id(other, only_a.column("Block ID")), "Reason in A"
+        )
+        only_b = with_reasons(
+            only_b, reasons_by_source_id(schedule, only_b.column("Block ID")), "Reason in B"
+        )
+        newly_scheduled = with_reasons(
+            newly_scheduled,
+            reasons_by_source_id(other, newly_scheduled.column("Block ID")),
+            "Reason in A",
+        )
+        newly_unscheduled = with_reasons(
+            newly_unscheduled,
+            reasons_by_source_id(schedule, newly_unscheduled.column("Block ID")),
+            "Reason in B",
+        )
+        retimed = with_reasons(retimed, [SCHEDULED_LABEL] * len(retimed))
         return PageContent(
             {
                 "other": other,

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from analytics.block_frame import BlockFrame
 from analytics.forms import BlockFiltersForm
-from analytics.pages.legend import VARIABLE_TITLES, status_labels
+from analytics.pages.legend import VARIABLE_TITLES, status_labels, with_reasons
 from analytics.selectors import InsightsData, insights
+from analytics.selectors.diagnostics import reasons_by_block_id
 from analytics.selectors.insights import CORRELATION_VARIABLES
 from analytics.templatetags.tsi_format import num, percent
 from schedules.mjd import mjd_to_iso
@@ -33,6 +34,15 @@ class InsightsPage(ReportPage, page="insights", form=BlockFiltersForm):
         top_priority = top_blocks_table(data.top_by_priority)
         top_visibility = top_blocks_table(data.top_by_visibility)
         conflicts = conflicts_table(data)
+        tops = (data.top_by_priority, data.top_by_visibility)
+        reasons = reasons_by_block_id(
+            schedule,
+            np.concatenate([blocks.block_id for blocks in tops]),
+            np.concatenate([blocks.is_scheduled for blocks in tops]),
+        )
+        split = len(data.top_by_priority)
+        top_priority = with_reasons(top_priority, reasons[:split])
+        top_visibility = with_reasons(top_visibility, reasons[split:])
         return PageContent(
             {
                 "data": data,

@@ -3,13 +3,14 @@ buckets, the titles of block variables, and the hover labels of blocks and perio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from analytics.models import PriorityBucket
 from schedules.mjd import mjd_to_iso
 from tsi_site.web.charts import Empty, escape
+from tsi_site.web.tables import Column, Table
 
 BUCKET_LABELS = dict(PriorityBucket.choices)
 VARIABLE_TITLES = {
@@ -74,3 +75,13 @@ def no_blocks(total: int | None) -> Empty:
 
 def status_labels(is_scheduled: np.ndarray) -> list[str]:
     return [(SCHEDULED if flag else UNSCHEDULED).label for flag in is_scheduled.tolist()]
+
+
+def with_reasons(table: Table, reasons: list[str], title: str = "Reason") -> Table:
+    """``table`` with a last column saying why each row's block was not scheduled (DESIGN §13;
+    ``scheduled`` for scheduled blocks), from ``analytics.selectors.diagnostics``."""
+    return replace(
+        table,
+        columns=(*table.columns, Column(title)),
+        rows=[(*row, reason) for row, reason in zip(table.rows, reasons, strict=True)],
+    )

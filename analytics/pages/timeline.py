@@ -10,8 +10,9 @@ from plotly.colors import sample_colorscale
 
 from analytics.block_frame import BlockFrame
 from analytics.forms import TimelineForm
-from analytics.pages.legend import SEQUENTIAL_SCALE, block_labels, period_text
+from analytics.pages.legend import SEQUENTIAL_SCALE, block_labels, period_text, with_reasons
 from analytics.selectors import TimelineData, timeline
+from analytics.selectors.diagnostics import reasons_by_block_id
 from schedules.mjd import datetime64_to_mjd, mjd_to_datetime64, mjd_to_iso
 from tsi_site.web.charts import Empty, new_figure
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate, preview
@@ -27,6 +28,13 @@ class TimelinePage(ReportPage, page="timeline", form=TimelineForm):
         form.offer_months(data.months)
         observations = observations_table(data.observations)
         dark_periods = dark_periods_table(data)
+        # Observations are scheduled blocks: their reasons need no diagnostics.
+        observations = with_reasons(
+            observations,
+            reasons_by_block_id(
+                schedule, data.observations.block_id, data.observations.is_scheduled
+            ),
+        )
         return PageContent(
             {
                 "data": data,

@@ -102,9 +102,12 @@ def test_only_in_tables_say_what_the_blocks_are(reader, store_schedule):
     )
     url = reverse("analytics:compare", args=[second.pk])
     rows = list(csv.reader(io.StringIO(reader.get(url, {"csv": "only-in-b"}).content.decode())))
-    assert rows == [["Block ID", "Name", "Priority", "Status"], ["c", "target-1", "8", "Scheduled"]]
+    assert rows == [
+        ["Block ID", "Name", "Priority", "Status", "Reason in B"],
+        ["c", "target-1", "8", "Scheduled", "scheduled"],
+    ]
     rows = list(csv.reader(io.StringIO(reader.get(url, {"csv": "only-in-a"}).content.decode())))
-    assert rows[1] == ["b", "Lost", "5", "Unscheduled"]
+    assert rows[1] == ["b", "Lost", "5", "Unscheduled", "feasible_free"]
     assert first.pk != second.pk
 
 

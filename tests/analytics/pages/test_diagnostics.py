@@ -17,10 +17,18 @@ from analytics.selectors.diagnostics import (
     DiagnosticsFilters,
     diagnostics,
     fragmentation,
+    reasons_by_block_id,
+    reasons_by_source_id,
     schedule_kpis,
 )
 from analytics.templatetags.tsi_format import num
-from tests.analytics.diagnostics_schedule import REASON_OF, store_why_schedule
+from tests.analytics.diagnostics_schedule import (
+    BLOCKS,
+    DARK,
+    PERIOD,
+    REASON_OF,
+    store_why_schedule,
+)
 from tests.analytics.pages.sample import cards, csv_rows, figures, floats, page_url
 
 PAGES = ["analytics:fragmentation", "analytics:diagnostics"]
@@ -262,3 +270,31 @@ def test_the_schedule_list_shows_and_sorts_by_the_composite_score(reader, store_
     assert worst_first.index(">nothing scheduled<") < worst_first.index(">better<")
     assert num(scores[better.pk], 3) in best_first
     assert 'aria-sort="descending"' in best_first
+
+
+def test_block_tables_carry_each_blocks_reason(reader, why, store_schedule):
+    top = csv_rows(
+        reader.get(
+            page_url("analytics:insights", why), {"csv": "top-priority", "impossible": "include"}
+        )
+    )
+    assert {row["Block ID"]: row["Reason"] for row in top} == REASON_OF
+    observations = csv_rows(
+        reader.get(page_url("analytics:timeline", why), {"csv": "observations"})
+    )
+    assert [row["Reason"] for row in observations] == ["scheduled", "scheduled"]
+    blocks = [
+        {**block, "scheduled": None} if block["source_id"] == "S1" else block for block in BLOCKS
+    ]
+    second = store_schedule(blocks, DARK, name="why", **PERIOD)
+    url = page_url("analytics:compare", second)
+    unscheduled = csv_rows(reader.get(url, {"other": why.pk, "csv": "newly-unscheduled"}))
+    assert [(row["Block ID"], row["Reason in B"]) for row in unscheduled] == [
+        ("S1", reasons_by_source_id(second, ["S1"])[0])
+    ]
+    assert reasons_by_source_id(second, ["S1", "nope"]) == ["feasible_free", ""]
+    assert reasons_by_block_id(why, blocks_of(why), None) == list(REASON_OF.values())
+
+
+def blocks_of(schedule) -> list[int]:
+    return list(schedule.blocks.order_by("id").values_list("id", flat=True))
