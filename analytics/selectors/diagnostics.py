@@ -472,3 +472,84 @@ def reasons_by_source_id(schedule: Schedule, source_ids: Sequence[str]) -> list[
         zip(reversed(found.source_block_id.tolist()), reversed(found.reason.tolist()), strict=True)
     )
     return [first.get(source_id, "") for source_id in source_ids]
+
+
+# --- The block page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockerRow:
+    source_block_id: str
+    priority: float
+    hours: float
+
+
+@dataclass(frozen=True)
+class InversionRow:
+    unscheduled_source_id: str
+    unscheduled_priority: float
+    scheduled_source_id: str
+    scheduled_priority: float
+    freed_start_mjd: float
+    freed_stop_mjd: float
+
+
+@dataclass(frozen=True)
+class BlockReason:
+    """Why one block was or was not scheduled: its reason, and for an unscheduled block the
+    longest free stretch and the scheduled blocks in its usable windows (the ten taking the
+    most hours); the priority inversions it takes part in, on either side."""
+
+    notes: list[str]
+    reason: str
+    longest_free_hours: float | None
+    blocker_count: int
+    blocked_hours: float
+    blockers: list[BlockerRow]
+    inversions: list[InversionRow]
+
+
+def block_reason(schedule: Schedule, block_id: int) -> BlockReason | None:
+    """``None`` when the schedule has no such block."""
+    found = schedule_diagnostics(schedule)
+    row = int(np.searchsorted(found.block_id, block_id))
+    if row == len(found.block_id) or found.block_id[row] != block_id:
+        return None
+    everything = found.diagnostics
+    unscheduled = everything.unscheduled
+    mine = np.flatnonzero(unscheduled.block_id == block_id)
+    free = unscheduled.longest_free_hours[mine]
+    blockers = everything.blockers
+    blocking = np.flatnonzero(blockers.blocked_block_id == block_id)
+    pairs = everything.inversions
+    inverted = np.flatnonzero(
+        (pairs.unscheduled_block_id == block_id) | (pairs.scheduled_block_id == block_id)
+    )
+    return BlockReason(
+        notes=found.notes,
+        reason=str(found.reason[row]),
+        longest_free_hours=float(free[0]) if len(free) and not np.isnan(free[0]) else None,
+        blocker_count=int(unscheduled.blocker_count[mine].sum()),
+        blocked_hours=float(unscheduled.blocked_hours[mine].sum()),
+        blockers=[
+            BlockerRow(*values)
+            for values in zip(
+                blockers.blocker_source_id[blocking].tolist(),
+                blockers.blocker_priority[blocking].tolist(),
+                blockers.hours[blocking].tolist(),
+                strict=True,
+            )
+        ],
+        inversions=[
+            InversionRow(*values)
+            for values in zip(
+                pairs.unscheduled_source_id[inverted].tolist(),
+                pairs.unscheduled_priority[inverted].tolist(),
+                pairs.scheduled_source_id[inverted].tolist(),
+                pairs.scheduled_priority[inverted].tolist(),
+                pairs.freed_start_mjd[inverted].tolist(),
+                pairs.freed_stop_mjd[inverted].tolist(),
+                strict=True,
+            )
+        ],
+    )

@@ -7,6 +7,7 @@ import html
 
 import numpy as np
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -15,6 +16,7 @@ from analytics.pages.diagnostics import KPI_TITLES
 from analytics.pages.fragmentation import CLASS_TITLES, MS_PER_HOUR
 from analytics.selectors.diagnostics import (
     DiagnosticsFilters,
+    block_reason,
     diagnostics,
     fragmentation,
     reasons_by_block_id,
@@ -298,3 +300,23 @@ def test_block_tables_carry_each_blocks_reason(reader, why, store_schedule):
 
 def blocks_of(schedule) -> list[int]:
     return list(schedule.blocks.order_by("id").values_list("id", flat=True))
+
+
+def test_the_block_page_says_why_and_who_blocks(why, rf):
+    ids = dict(zip(REASON_OF, blocks_of(why), strict=True))
+    blocked = block_reason(why, ids["BL"])
+    assert (blocked.reason, blocked.blocker_count) == ("blocked", 1)
+    assert [(row.source_block_id, row.priority) for row in blocked.blockers] == [("S1", 3.0)]
+    assert blocked.blocked_hours == pytest.approx(2.4)
+    assert blocked.longest_free_hours == pytest.approx(2.4)
+    assert [(row.unscheduled_source_id, row.scheduled_source_id) for row in blocked.inversions] == [
+        ("BL", "S1")
+    ]
+    scheduled = block_reason(why, ids["S1"])
+    assert (scheduled.reason, scheduled.blockers, len(scheduled.inversions)) == ("scheduled", [], 1)
+    assert block_reason(why, max(ids.values()) + 1000) is None
+    html_text = render_to_string(
+        "analytics/includes/block_reason.html", {"why": blocked, "schedule": why}, rf.get("/")
+    )
+    assert "Why it was not scheduled" in html_text and "<td>S1</td>" in html_text
+    assert "Operable time = the dark periods given" in html_text
