@@ -255,6 +255,7 @@ class DiagnosticsListForm(DiagnosticsForm):
     offset = forms.IntegerField(
         required=False,
         min_value=0,
+        max_value=1_000_000_000,
         initial=0,
         help_text="Rows of each list (unscheduled blocks, blocker pairs, inversion pairs) to skip",
     )

@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import platform
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -28,7 +31,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from schedules.schedule_data import Location  # noqa: E402
-from schedules.synthetic import generate_schedule_data  # noqa: E402
 
 REAL_DARK_PERIODS = REPO.parent / "shared" / "data" / "dark_periods_raw.json"
 BLOCKS = 2650
@@ -41,8 +43,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per measurement")
     parser.add_argument("--skip-astroplan", action="store_true")
+    parser.add_argument("--write-blocks", help=argparse.SUPPRESS)
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # the real year (2028) is past the bundled IERS data
+    if args.write_blocks:
+        site, _, _, dark = _real_nights()
+        Path(args.write_blocks).write_bytes(pickle.dumps(_generated_blocks(dark, site)))
+        return
 
     rows: list[tuple[str, str, str]] = []
     floor_s = _best_of(args.repeat, _floor_workload)
@@ -140,7 +147,20 @@ def _real_nights():
 
 
 def _blocks(dark: np.ndarray, site):
+    """The generated blocks, made in a child process: the generator computes with the sky
+    model, and this process must meet it cold."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "blocks.pickle"
+        subprocess.run(
+            [sys.executable, __file__, "--write-blocks", str(path)], check=True, cwd=REPO
+        )
+        return pickle.loads(path.read_bytes())
+
+
+def _generated_blocks(dark: np.ndarray, site):
     """The synthetic look-alike schedule's targets and limits, limits made 30–85°."""
+    from schedules.synthetic import generate_schedule_data
+
     location = Location(lat_deg=site.lat_deg, lon_deg=site.lon_deg, height_m=site.height_m)
     data = generate_schedule_data(
         blocks=BLOCKS, periods_per_block=1, seed=SEED, dark_periods=dark, location=location

@@ -1,10 +1,22 @@
-"""The upload form of the web UI: a schedule file, its optional companions and a name."""
+"""The upload form of the web UI: a schedule file, its optional companions, a name, and the
+site, period and sky computations to ingest it with."""
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+
+from schedules.mjd import TIME_FORMS, checked_period, parse_time
+from schedules.pipeline.sky import SkyOptions
+from schedules.sky.sites import PRESETS, Site, parse_site
+
+CUSTOM_SITE = "custom"
+SITE_CHOICES = [
+    ("", "From the files"),
+    *((key, site.name) for key, site in PRESETS.items()),
+    (CUSTOM_SITE, "Custom coordinates (below)"),
+]
 
 
 class UploadForm(forms.Form):
@@ -17,8 +29,9 @@ class UploadForm(forms.Form):
         label="Visibility (possible periods) file",
         required=False,
         help_text="The blocks' visibility periods, when the schedule file lacks them. Raw "
-        "schedules keep them in this separate possible-periods file: without it every block "
-        "counts as impossible.",
+        "schedules keep them in this separate possible-periods file: without it visibility is "
+        "computed from the sky at the site (from the files or chosen below), and without a "
+        "site every block counts as impossible.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
     dark_periods_file = forms.FileField(
@@ -40,9 +53,56 @@ class UploadForm(forms.Form):
         "1 to 9999) instead of refusing the files; the job and the schedule say how many and "
         "where.",
     )
+    site = forms.ChoiceField(
+        label="Site",
+        choices=SITE_CHOICES,
+        required=False,
+        help_text="Where the telescope stands, for computed dark periods and visibility and the "
+        "altitude check; a choice replaces the location in the files.",
+    )
+    custom_site = forms.CharField(
+        label="Custom site",
+        max_length=100,
+        required=False,
+        help_text="lon,lat,height in degrees east, degrees north and metres, e.g. "
+        "-17.8892,28.7624,2396 (with “Custom coordinates” above).",
+    )
+    period_start = forms.CharField(
+        label="Period start",
+        max_length=40,
+        required=False,
+        help_text=f"Optional, with its end: replaces the schedule period in the files; "
+        f"{TIME_FORMS}.",
+    )
+    period_end = forms.CharField(label="Period end", max_length=40, required=False)
+    dark_moon = forms.TypedChoiceField(
+        label="Computed dark periods",
+        choices=[
+            ("yes", "Sun below −18° and the Moon below the horizon"),
+            ("no", "Sun below −18° only (ignore the Moon)"),
+        ],
+        coerce=lambda value: value == "yes",
+        empty_value=True,
+        required=False,
+        initial="yes",
+        widget=forms.RadioSelect,
+        help_text="Used when the files bring no dark periods.",
+    )
+    compute_visibility = forms.BooleanField(
+        label="Compute visibility",
+        required=False,
+        help_text="Compute the blocks' visibility from the sky even when the files bring it "
+        "(it is computed anyway when they do not).",
+    )
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["sky"] = SkyOptions(
+            site=self._chosen_site(cleaned),
+            period=self._chosen_period(cleaned),
+            moon=cleaned.get("dark_moon", True),
+            compute_visibility=bool(cleaned.get("compute_visibility")),
+        )
         limit = settings.TSI_MAX_UPLOAD_BYTES
         for field in ("schedule_file", "visibility_file", "dark_periods_file"):
             upload: UploadedFile | None = cleaned.get(field)
@@ -51,3 +111,42 @@ class UploadForm(forms.Form):
                     field, f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes."
                 )
         return cleaned
+
+    def _chosen_site(self, cleaned: dict) -> Site | None:
+        choice, custom = cleaned.get("site", ""), cleaned.get("custom_site", "").strip()
+        if choice and choice != CUSTOM_SITE:
+            if custom:
+                self.add_error(
+                    "custom_site", "Choose “Custom coordinates” to use these, or leave them empty."
+                )
+            return PRESETS[choice]
+        if not custom:
+            if choice == CUSTOM_SITE:
+                self.add_error("custom_site", "Give the custom site as lon,lat,height.")
+            return None
+        try:
+            return parse_site(custom)
+        except ValueError as error:
+            self.add_error("custom_site", str(error))
+            return None
+
+    def _chosen_period(self, cleaned: dict) -> tuple[float, float] | None:
+        texts = {name: cleaned.get(name, "").strip() for name in ("period_start", "period_end")}
+        if not any(texts.values()):
+            return None
+        times = {}
+        for name, text in texts.items():
+            if not text:
+                self.add_error(name, "Give both ends of the period, or neither.")
+                continue
+            try:
+                times[name] = parse_time(text)
+            except ValueError as error:
+                self.add_error(name, str(error))
+        if len(times) < 2:
+            return None
+        try:
+            return checked_period(times["period_start"], times["period_end"])
+        except ValueError as error:
+            self.add_error("period_end", str(error))
+            return None

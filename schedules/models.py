@@ -61,6 +61,7 @@ class Schedule(models.Model):
 
     class VisibilitySource(models.TextChoices):
         FILE = "file", "From the uploaded files"
+        COMPUTED = "computed", "Computed from the sky at the site"
         NONE = "none", "None given (every block impossible)"
 
     name = models.CharField(max_length=255, db_index=True)
@@ -77,6 +78,13 @@ class Schedule(models.Model):
     location_lat_deg = models.FloatField(null=True, blank=True)
     location_lon_deg = models.FloatField(null=True, blank=True)
     location_height_m = models.FloatField(null=True, blank=True)
+    site_name = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="The site chosen at ingest (a preset's name or lon,lat,height); blank when the "
+        "location came from the files.",
+    )
     dark_periods = models.JSONField(default=list, blank=True, help_text="[[start, stop], …] MJD")
     possible_periods = models.JSONField(
         default=list, blank=True, help_text="Merged union of every block's visibility, MJD"
@@ -86,6 +94,12 @@ class Schedule(models.Model):
         choices=VisibilitySource.choices,
         default=VisibilitySource.FILE,
         help_text="Where the blocks' visibility periods came from.",
+    )
+    sky_model = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where the site, period, dark periods and visibility came from (file, chosen, "
+        "computed or none), the Moon option and the method of computed ones.",
     )
     notes = models.TextField(blank=True, default="")
 
@@ -203,6 +217,23 @@ class IngestJob(models.Model):
         default=False,
         help_text="Leave out periods whose start is not before their stop (or outside the years "
         "1 to 9999) instead of refusing the files.",
+    )
+    site = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Site replacing the files' location: a preset or lon,lat,height (blank: from "
+        "the files).",
+    )
+    period_start_mjd = models.FloatField(
+        null=True, blank=True, help_text="Schedule period replacing the files' (with its end)."
+    )
+    period_end_mjd = models.FloatField(null=True, blank=True)
+    dark_moon = models.BooleanField(
+        default=True, help_text="Computed dark periods need the Moon below the horizon."
+    )
+    compute_visibility = models.BooleanField(
+        default=False, help_text="Compute visibility even when the files bring it."
     )
     upload_digest = models.CharField(
         max_length=64, blank=True, default="", db_index=True, help_text="SHA-256 of the files"

@@ -81,6 +81,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             user=request.user,
             drop_invalid_periods=form.cleaned_data["drop_invalid_periods"],
+            sky=form.cleaned_data["sky"],
         )
         if job.state == IngestJob.State.SUCCEEDED and job.schedule is not None:
             if job.schedule.uploaded_at < job.created_at:

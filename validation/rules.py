@@ -3,7 +3,8 @@
 Each rule is a boolean mask over all blocks; text is formatted only for the blocks where a rule
 fires, so a clean schedule of tens of thousands of blocks costs a few array operations. Only
 the visibility rules make a block ``impossible`` (no scheduler could ever place it); the rest
-are data or scheduling problems that someone can fix.
+are data or scheduling problems that someone can fix. The altitude rule asks the sky model
+(``schedules.sky``) and needs the schedule's site; without one it finds nothing.
 
 A block with no finding gets one ``valid`` row with an empty criticality: there is nothing to
 rank, and a blank criticality keeps valid rows out of every severity filter.
@@ -11,6 +12,7 @@ rank, and a blank criticality keeps valid rows out of every severity filter.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ from schedules.intervals import (
     overlap_durations,
 )
 from schedules.schedule_data import ScheduleData
+from schedules.sky.sites import Site, site_from_location
 
 NO_VISIBILITY_HOURS = 0.001
 VISIBILITY_TOLERANCE_HOURS = 1e-6
@@ -40,6 +43,14 @@ NAMED_OVERLAP_PARTNERS = 5
 # schedule where everything overlaps cannot make validation quadratic.
 OVERLAP_PAIR_BUDGET = 1_000_000
 NEARBY_OVERLAP_PARTNERS = 32
+# A scheduler's own sky model (refraction, its site coordinates, sampling) may put a window
+# edge a few arcminutes from ours; half a degree only catches real mistakes.
+ALTITUDE_TOLERANCE_DEG = 0.5
+# Nautical twilight: well past the end of dark time (−18°), the sky is too bright to observe.
+BRIGHT_SUN_DEG = -12.0
+# One Sun model per run of scheduled times this close, so that a stray period years away
+# costs a model of its own instead of years of ephemeris nodes.
+SUN_RUN_GAP_DAYS = 366.0
 
 VALID = "valid"
 NO_ISSUES_MESSAGE = "No issues found"
@@ -172,6 +183,15 @@ RULES: dict[str, Rule] = {
             "scheduled_period",
             "Scheduled period outside dark periods",
         ),
+        # An error, as being outside visibility is: the telescope cannot observe a target
+        # below its limit, nor in twilight, whatever the files say.
+        Rule(
+            "scheduled_below_min_altitude",
+            "error",
+            "High",
+            "scheduled_period",
+            "Scheduled while the target is below its minimum altitude or the Sun above −12°",
+        ),
         Rule(
             "scheduled_overlap",
             "error",
@@ -207,6 +227,8 @@ def evaluate_rules(data: ScheduleData, metrics: BlockMetrics) -> Findings:
     _check_visibility(findings, metrics)
     _check_block_fields(findings, data, metrics)
     _check_scheduled_periods(findings, data, metrics)
+    if data.location is not None:
+        _check_altitudes(findings, data, metrics, site_from_location(data.location))
     return findings.build(data.block_count)
 
 
@@ -596,6 +618,76 @@ def _check_overlaps(findings: _FindingsBuilder, data: ScheduleData, metrics: Blo
     )
 
 
+def _check_altitudes(
+    findings: _FindingsBuilder, data: ScheduleData, metrics: BlockMetrics, site: Site
+) -> None:
+    """Target altitude (closed form) and Sun altitude at the start, middle and end of every
+    scheduled period; blocks with impossible coordinates are left to the coordinate rules."""
+    blocks = np.flatnonzero(
+        metrics.is_scheduled & (np.abs(data.dec_deg) <= 90.0) & np.isfinite(data.ra_deg)
+    )
+    if not len(blocks):
+        return
+    # The sky model imports astropy (half a second): only when there is something to check.
+    from schedules.sky.altitudes import altitude_at
+    from schedules.sky.offline import SkyAccuracyWarning
+
+    start, stop = metrics.scheduled_start_mjd[blocks], metrics.scheduled_stop_mjd[blocks]
+    times = np.column_stack((start, 0.5 * (start + stop), stop))
+    with warnings.catch_warnings():
+        # Beyond the bundled Earth-orientation data times may be a second off: nothing at
+        # the tolerance of this rule.
+        warnings.simplefilter("ignore", SkyAccuracyWarning)
+        target = altitude_at(site, data.ra_deg[blocks], data.dec_deg[blocks], times)
+        sun = _sun_altitudes(site, times)
+    minimum = data.min_alt_deg[blocks]
+    low = (target < minimum[:, None] - ALTITUDE_TOLERANCE_DEG).any(axis=1)
+    bright = (sun > BRIGHT_SUN_DEG).any(axis=1)
+    fired = np.zeros(data.block_count, dtype=bool)
+    fired[blocks] = low | bright
+    row = np.zeros(data.block_count, dtype=np.int64)
+    row[blocks] = np.arange(len(blocks))
+
+    def message(i: int) -> str:
+        k = row[i]
+        problems = []
+        if low[k]:
+            problems.append(
+                f"the target is at {_three(target[k])} (start, middle, end), below its minimum "
+                f"altitude of {_degrees(minimum[k])}"
+            )
+        if bright[k]:
+            problems.append(f"the Sun is at {_three(sun[k])}, above {BRIGHT_SUN_DEG:g}°")
+        period = _period(metrics.scheduled_start_mjd[i], metrics.scheduled_stop_mjd[i])
+        return f"Scheduled {period} while " + " and ".join(problems) + "."
+
+    findings.add(
+        "scheduled_below_min_altitude",
+        fired,
+        "scheduled_period",
+        lambda i: f"target {_three(target[row[i]])}; Sun {_three(sun[row[i]])}",
+        lambda i: f"target >= {_degrees(minimum[row[i]])}; Sun <= {BRIGHT_SUN_DEG:g}°",
+        message,
+    )
+
+
+def _sun_altitudes(site: Site, times: np.ndarray) -> np.ndarray:
+    """The Sun's altitude at each time, one ephemeris model per run of close times."""
+    from schedules.sky.ephemeris import sun_altitude_deg
+
+    flat = times.ravel()
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    result = np.empty_like(flat)
+    runs = np.split(
+        np.arange(len(ordered)), np.flatnonzero(np.diff(ordered) > SUN_RUN_GAP_DAYS) + 1
+    )
+    # Runs are few (one for a schedule's year); the work inside each is vectorised.
+    for run in runs:
+        result[order[run]] = sun_altitude_deg(site, ordered[run])
+    return result.reshape(times.shape)
+
+
 def _named_partners(start: np.ndarray, stop: np.ndarray, pair_count: int) -> dict[int, list[int]]:
     """Up to ``NAMED_OVERLAP_PARTNERS`` overlapping partners per interval, earliest start first.
 
@@ -628,6 +720,10 @@ def _seconds(seconds: float) -> str:
 
 def _degrees(degrees: float) -> str:
     return f"{degrees:.2f}°"
+
+
+def _three(degrees: np.ndarray) -> str:
+    return " / ".join(f"{value:.1f}°" for value in degrees)
 
 
 def _mjd(mjd: float) -> str:

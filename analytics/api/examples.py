@@ -183,7 +183,14 @@ OVERVIEW = OpenApiExample(
             "period_start_mjd": 60694.0,
             "period_end_mjd": 60696.0,
             "location": None,
+            "site_name": "",
             "visibility_source": "file",
+            "sky": {
+                "site_source": "none",
+                "period_source": "file",
+                "dark_periods": "file",
+                "visibility": "file",
+            },
         },
         "summary": {
             "total_blocks": 4,

@@ -18,7 +18,11 @@ from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import dataclass_schema
 from validation.selectors import validation_counts
 
+from schedules.mjd import TIME_FORMS, checked_period, parse_time
 PERIODS_SCHEMA = {
+from schedules.pipeline.sky import SkyOptions
+from schedules.sky.sites import ACCEPTED as ACCEPTED_SITES
+from schedules.sky.sites import Site, parse_site
     "type": "array",
     "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
     "description": "[[start, stop], …] in MJD (UTC).",
@@ -78,6 +82,36 @@ class ScheduleSerializer(serializers.ModelSerializer):
     )
     uploaded_by = serializers.SlugRelatedField(
         slug_field="username",
+SKY_MODEL_SCHEMA = {
+    "type": "object",
+    "description": "Where the site, period, dark periods and visibility came from; `moon`, "
+    "`span_mjd` and `method` are there when dark periods or visibility were computed.",
+    "properties": {
+        "site_source": {"type": "string", "enum": ["file", "chosen", "none"]},
+        "period_source": {"type": "string", "enum": ["file", "chosen", "span", "none"]},
+        "dark_periods": {"type": "string", "enum": ["file", "computed", "none"]},
+        "visibility": {"type": "string", "enum": ["file", "computed", "none"]},
+        "moon": {
+            "type": "boolean",
+            "description": "Computed dark periods needed the Moon below the horizon.",
+        },
+        "span_mjd": {
+            "type": "array",
+            "items": {"type": "number"},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "The [start, end] MJD the sky was computed over.",
+        },
+        "method": {"type": "string"},
+    },
+}
+
+
+@extend_schema_field(SKY_MODEL_SCHEMA)
+class SkyModelField(serializers.JSONField):
+    pass
+
+
         read_only=True,
         allow_null=True,
         help_text="Username of the uploader; null for command-line ingests.",
@@ -89,6 +123,7 @@ class ScheduleSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "url",
+    sky = SkyModelField(source="sky_model", read_only=True)
             "name",
             "version",
             "checksum",
@@ -105,7 +140,9 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LOCATION_SCHEMA)
     def get_location(self, schedule: Schedule) -> dict | None:
+            "site_name",
         if schedule.location_lat_deg is None or schedule.location_lon_deg is None:
+            "sky",
             return None
         return {
             "lat_deg": schedule.location_lat_deg,
@@ -296,6 +333,11 @@ DROP_INVALID_PERIODS_HELP = (
     "Leave out periods whose start is not before their stop (or outside the years 1 to 9999) "
     "instead of failing; the job says how many and where."
 )
+            "site",
+            "period_start_mjd",
+            "period_end_mjd",
+            "dark_moon",
+            "compute_visibility",
 
 
 def _check_size(upload) -> None:
@@ -307,7 +349,7 @@ def _check_size(upload) -> None:
         )
 
 
-class ScheduleUploadSerializer(serializers.Serializer):
+class ScheduleUploadSerializer(SkyOptionsSerializer):
     """multipart/form-data: the schedule file and its optional companion files."""
 
     schedule = serializers.FileField(
@@ -323,6 +365,83 @@ class ScheduleUploadSerializer(serializers.Serializer):
         max_length=255,
         help_text="Name to store it under; defaults to the name inside the file.",
     )
+class SkyOptionsSerializer(serializers.Serializer):
+    """The site, period and sky computations of an upload, shared by both shapes."""
+
+    site = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=f"Site replacing the location in the files: {ACCEPTED_SITES}. Blank or "
+        "absent: the files' location.",
+    )
+    period_start = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text=f"Schedule period replacing the files' (with `period_end`): {TIME_FORMS}.",
+    )
+    period_end = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="End of `period_start`'s period."
+    )
+    dark_moon = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Dark periods computed when the files bring none need the Moon below the "
+        "horizon (false: the Sun below −18° only).",
+    )
+    compute_visibility = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Compute visibility from the sky even when the files bring it (it is computed "
+        "anyway when they do not and a site is known).",
+    )
+
+    def validate_site(self, value: str) -> Site | None:
+        if not value.strip():
+            return None
+        try:
+            return parse_site(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def validate_period_start(self, value: str) -> float | None:
+        return _time(value)
+
+    def validate_period_end(self, value: str) -> float | None:
+        return _time(value)
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs.get("period_start"), attrs.get("period_end")
+        if (start is None) != (end is None):
+            missing = "period_end" if end is None else "period_start"
+            raise serializers.ValidationError(
+                {missing: "Give both ends of the period, or neither."}
+            )
+        period = None
+        if start is not None:
+            try:
+                period = checked_period(start, end)
+            except ValueError as error:
+                raise serializers.ValidationError({"period_end": str(error)}) from None
+        attrs["sky"] = SkyOptions(
+            site=attrs.get("site"),
+            period=period,
+            moon=attrs["dark_moon"],
+            compute_visibility=attrs["compute_visibility"],
+        )
+        return attrs
+
+
+def _time(value: str) -> float | None:
+    if not value.strip():
+        return None
+    try:
+        return parse_time(value)
+    except ValueError as error:
+        raise serializers.ValidationError(str(error)) from None
+
+
     drop_invalid_periods = serializers.BooleanField(
         required=False, default=False, help_text=DROP_INVALID_PERIODS_HELP
     )
@@ -330,7 +449,7 @@ class ScheduleUploadSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         for field in ("schedule", "visibility", "dark_periods"):
             _check_size(attrs.get(field))
-        return attrs
+        return super().validate(attrs)
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})
@@ -342,7 +461,7 @@ class DocumentField(serializers.JSONField):
         return value
 
 
-class ScheduleDocumentSerializer(serializers.Serializer):
+class ScheduleDocumentSerializer(SkyOptionsSerializer):
     """application/json: the documents inline, as they would appear in the files."""
 
     schedule = DocumentField(help_text="The schedule document, in any supported format.")

@@ -202,6 +202,7 @@ class ScheduleViewSet(
             name=upload.validated_data.get("name", ""),
             user=request.user,
             drop_invalid_periods=upload.validated_data["drop_invalid_periods"],
+            sky=upload.validated_data["sky"],
         )
         body = IngestJobSerializer(job, context=self.get_serializer_context()).data
         # str(): the serializer's URL is a str subclass, which WSGI servers refuse in headers.

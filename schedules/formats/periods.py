@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from itertools import chain
 from typing import Any, ClassVar
 
@@ -22,7 +22,7 @@ import numpy as np
 from msgspec import UNSET, UnsetType
 
 from schedules.formats.errors import ScheduleInputError
-from schedules.mjd import datetime_to_mjd
+from schedules.mjd import MJD_MAX, MJD_MIN, datetime_to_mjd
 
 
 class RawTime(msgspec.Struct, gc=False):
@@ -252,13 +252,6 @@ def period_lists_array(
     offsets = np.zeros(len(lists) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)), out=offsets[1:])
     return period_array(list(chain.from_iterable(lists)), style), offsets
-
-
-# Times must be dates the pages can show in UTC (years 1 to 9999, Python's datetime range);
-# anything beyond is a broken file, and would crash every page that prints a date.
-_MJD_ZERO = date(1858, 11, 17).toordinal()
-MJD_MIN = float(date.min.toordinal() - _MJD_ZERO)
-MJD_MAX = float(date.max.toordinal() - _MJD_ZERO)
 
 
 def bad_periods(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:

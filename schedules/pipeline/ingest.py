@@ -21,6 +21,7 @@ from analytics.transform import TransformResult, transform
 from schedules.formats import DroppedPeriods, InputFile, read_schedule
 from schedules.models import Schedule
 from schedules.pipeline.load import store_schedule_content
+from schedules.pipeline.sky import SkyOptions, SkyRecord, complete_sky
 from schedules.schedule_data import ScheduleData
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[str, float], None]
 """Called with a phase name and the overall fraction done (0–1)."""
 
-PHASE_WEIGHTS = {"read": 0.35, "transform": 0.15, "load": 0.5}
+# "sky" computes dark periods and visibility the files lack; it is skipped when they have them.
+PHASE_WEIGHTS = {"read": 0.3, "sky": 0.1, "transform": 0.15, "load": 0.45}
 
 
 @dataclass(frozen=True)
@@ -40,27 +42,17 @@ class IngestOutcome:
     block_count: int
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
     warnings: list[str] = field(default_factory=list)  # what the uploader should know
+    notes: list[str] = field(default_factory=list)  # what was computed, and how
     # Invalid periods left out with drop_invalid_periods: how many, and the first locations.
     dropped_periods: int = 0
     dropped_period_locations: list[str] = field(default_factory=list)
+    # Where the site, period, dark periods and visibility came from (Schedule.sky_model).
+    sky: dict = field(default_factory=dict)
 
 
-NO_VISIBILITY_WARNING = (
-    "No visibility periods were given (a raw schedule keeps them in a separate possible-periods "
-    "file), so every block counts as impossible. Ingest it again with its visibility file."
-)
-
-
-def visibility_source(data: ScheduleData) -> str:
-    """Where the blocks' visibility came from: the files, or nowhere."""
-    if data.block_count and not len(data.visibility_periods):
-        return Schedule.VisibilitySource.NONE
-    return Schedule.VisibilitySource.FILE
-
-
-def ingest_warnings(data: ScheduleData, dropped: DroppedPeriods | None = None) -> list[str]:
-    """What the person ingesting ``data`` should know before relying on the result."""
-    warnings = [NO_VISIBILITY_WARNING] if visibility_source(data) == "none" else []
+def ingest_warnings(sky: SkyRecord, dropped: DroppedPeriods | None = None) -> list[str]:
+    """What the person ingesting a schedule should know before relying on the result."""
+    warnings = list(sky.warnings)
     if dropped is not None and dropped.count:
         warnings.append(dropped.summary())
     return warnings
@@ -112,12 +104,14 @@ def ingest_schedule(
     progress: ProgressCallback | None = None,
     dry_run: bool = False,
     drop_invalid_periods: bool = False,
+    sky: SkyOptions | None = None,
 ) -> IngestOutcome:
     """Parse, analyse and store a schedule; the same content twice returns the stored one.
 
     Raises ``ScheduleInputError`` (located, human message) for bad input, before any write.
     With ``drop_invalid_periods``, periods that do not run forwards within the years 1 to
-    9999 are left out instead, and the outcome says how many and where.
+    9999 are left out instead, and the outcome says how many and where. ``sky`` is the site,
+    period and sky computations chosen at upload (see ``schedules.pipeline.sky``).
     """
     report = _Progress(progress)
     timer = PhaseTimer()
@@ -136,6 +130,8 @@ def ingest_schedule(
         dry_run=dry_run,
         timer=timer,
         dropped=dropped,
+        sky=sky,
+        file_name=schedule_file.name,
     )
 
 
@@ -148,24 +144,34 @@ def ingest_schedule_data(
     dry_run: bool = False,
     timer: PhaseTimer | None = None,
     dropped: DroppedPeriods | None = None,
+    sky: SkyOptions | None = None,
+    file_name: str = "schedule",
 ) -> IngestOutcome:
     """Transform and load an already parsed schedule (see :func:`ingest_schedule`);
-    ``dropped`` is what reading it left out, for the outcome and the schedule's notes."""
+    ``dropped`` is what reading it left out, for the outcome and the schedule's notes.
+
+    The sky step comes first and changes ``data`` in place: computed periods are content, so
+    the checksum covers them.
+    """
     report = _Progress(progress)
     timer = timer or PhaseTimer()
     dropped = dropped or DroppedPeriods()
+    with timer.phase("sky"):
+        record = complete_sky(
+            data, sky or SkyOptions(), file_name=file_name, progress=lambda f: report("sky", f)
+        )
     with timer.phase("read"):
         checksum = data.checksum()
         existing = Schedule.objects.filter(checksum=checksum).first()
     if existing is not None:
-        return _outcome(existing, False, checksum, existing.name, timer, data, dropped)
+        return _outcome(existing, False, checksum, existing.name, timer, data, dropped, record)
 
     report("transform", 0.0)
     with timer.phase("transform"):
         result = transform(data)
     report("transform", 1.0)
     if dry_run:
-        return _outcome(None, True, checksum, name, timer, data, dropped)
+        return _outcome(None, True, checksum, name, timer, data, dropped, record)
 
     report("load", 0.0)
     with timer.phase("load"), transaction.atomic():
@@ -173,8 +179,8 @@ def ingest_schedule_data(
         # Another process may have stored the same content while we were transforming.
         existing = Schedule.objects.filter(checksum=checksum).first()
         if existing is not None:
-            return _outcome(existing, False, checksum, existing.name, timer, data, dropped)
-        schedule = _create_schedule(data, result, checksum, name, uploaded_by, dropped)
+            return _outcome(existing, False, checksum, existing.name, timer, data, dropped, record)
+        schedule = _create_schedule(data, result, checksum, name, uploaded_by, dropped, record)
         store_schedule_content(schedule, data, result, progress=lambda f: report("load", f))
     report("load", 1.0)
     logger.info(
@@ -184,7 +190,7 @@ def ingest_schedule_data(
         schedule.version,
         schedule.block_count,
     )
-    return _outcome(schedule, True, checksum, schedule.name, timer, data, dropped)
+    return _outcome(schedule, True, checksum, schedule.name, timer, data, dropped, record)
 
 
 def _outcome(
@@ -195,6 +201,7 @@ def _outcome(
     timer: PhaseTimer,
     data: ScheduleData,
     dropped: DroppedPeriods,
+    sky: SkyRecord,
 ) -> IngestOutcome:
     return IngestOutcome(
         schedule,
@@ -203,9 +210,11 @@ def _outcome(
         name,
         data.block_count,
         timer.seconds,
-        ingest_warnings(data, dropped),
+        ingest_warnings(sky, dropped),
+        sky.notes,
         dropped.count,
         list(dropped.locations),
+        sky.as_json(),
     )
 
 
@@ -226,6 +235,7 @@ def _create_schedule(
     name: str,
     uploaded_by,
     dropped: DroppedPeriods,
+    sky: SkyRecord,
 ) -> Schedule:
     latest = Schedule.objects.filter(name=name).aggregate(latest=Max("version"))["latest"]
     location = data.location
@@ -243,6 +253,8 @@ def _create_schedule(
         location_height_m=location.height_m if location else None,
         dark_periods=data.dark_periods.tolist(),
         possible_periods=result.possible_periods.tolist(),
-        visibility_source=visibility_source(data),
+        site_name=sky.site_name,
+        visibility_source=sky.visibility,
+        sky_model=sky.as_json(),
         notes=dropped.summary(),
     )

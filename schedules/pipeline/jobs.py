@@ -24,16 +24,20 @@ from schedules.formats import InputFile, ScheduleInputError
 from schedules.models import IngestJob
 from schedules.pipeline.ingest import ingest_schedule
 
+from schedules.pipeline.sky import SkyOptions
+from schedules.sky.sites import parse_site, site_spec
 logger = logging.getLogger(__name__)
 
 PROGRESS_WRITE_INTERVAL_S = 0.5
 STALE_AFTER = IngestJob.STALE_AFTER
 
 
-def upload_digest(*files: UploadedFile | None, drop_invalid_periods: bool = False) -> str:
+def upload_digest(
+    *files: UploadedFile | None, drop_invalid_periods: bool = False, sky: SkyOptions | None = None
+) -> str:
     """SHA-256 over the uploaded files' bytes (in order), to spot an identical re-upload. The
-    drop option is part of it (only when set, so earlier digests still match): the same files
-    may fail without it."""
+    drop and sky options are part of it (only when set, so earlier digests still match): the
+    same files may fail, or give another schedule, without them."""
     digest = hashlib.sha256()
     for upload in files:
         digest.update(b"\x00file\x00" if upload is not None else b"\x00none\x00")
@@ -44,6 +48,8 @@ def upload_digest(*files: UploadedFile | None, drop_invalid_periods: bool = Fals
     if drop_invalid_periods:
         digest.update(b"\x00drop-invalid-periods\x00")
     return digest.hexdigest()
+    if sky is not None and (part := sky.digest_part()):
+        digest.update(b"\x00sky\x00" + part)
 
 
 def previous_upload(digest: str) -> IngestJob | None:
@@ -66,21 +72,30 @@ def create_ingest_job(
     user=None,
     drop_invalid_periods: bool = False,
 ) -> IngestJob:
+    sky: SkyOptions | None = None,
     """Store the files and queue the ingest; an identical earlier upload finishes at once,
     with what the earlier one dropped."""
     digest = upload_digest(
+    sky = sky or SkyOptions()
         schedule_file,
         visibility_file,
         dark_periods_file,
         drop_invalid_periods=drop_invalid_periods,
     )
+        sky=sky,
     earlier = previous_upload(digest)
     job = IngestJob(
+    start, end = sky.period or (None, None)
         requested_name=name.strip(),
         created_by=user,
         upload_digest=digest,
         drop_invalid_periods=drop_invalid_periods,
     )
+        site=site_spec(sky.site) if sky.site is not None else "",
+        period_start_mjd=start,
+        period_end_mjd=end,
+        dark_moon=sky.moon,
+        compute_visibility=sky.compute_visibility,
     if earlier is not None:
         now = timezone.now()
         job.state = IngestJob.State.SUCCEEDED
@@ -178,6 +193,7 @@ def _finish(
     job: IngestJob,
     state: str,
     *,
+                sky=job_sky_options(job),
     error: str = "",
     schedule_id: int | None = None,
     dropped_periods: int = 0,
@@ -202,6 +218,19 @@ def fail_stale_jobs(now=None) -> int:
     cutoff = (now or timezone.now()) - STALE_AFTER
     return IngestJob.objects.filter(state=IngestJob.State.RUNNING, heartbeat_at__lt=cutoff).update(
         state=IngestJob.State.FAILED,
+def job_sky_options(job: IngestJob) -> SkyOptions:
+    """The sky options the job was queued with (its site was checked at upload)."""
+    period = None
+    if job.period_start_mjd is not None and job.period_end_mjd is not None:
+        period = (job.period_start_mjd, job.period_end_mjd)
+    return SkyOptions(
+        site=parse_site(job.site) if job.site else None,
+        period=period,
+        moon=job.dark_moon,
+        compute_visibility=job.compute_visibility,
+    )
+
+
         phase="failed",
         error=IngestJob.WORKER_LOST,
         finished_at=timezone.now(),

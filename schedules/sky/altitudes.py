@@ -16,6 +16,8 @@ from schedules.sky.sites import Site
 
 # Validation needs arcminutes; a target's place of date drifts by seconds of arc a month.
 EPOCH_SPACING_DAYS = 30.0
+# Targets × epochs up to which one astropy call over the whole grid beats one call per epoch.
+GRID_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +71,20 @@ def altitude_at(site: Site, ra_deg: np.ndarray, dec_deg: np.ndarray, mjd: np.nda
     alpha = np.full(len(ra), np.nan)
     delta = np.full(len(ra), np.nan)
     used = finite.any(axis=1)
-    # One astropy call per epoch (a few a year), each over the targets placed at it.
-    for index in np.unique(epoch[used]):
-        rows = used & (epoch == index)
-        row_alpha, row_delta = apparent_places(ra[rows], dec[rows], epochs[index : index + 1])
-        alpha[rows], delta[rows] = row_alpha[:, 0], row_delta[:, 0]
+    needed = np.unique(epoch[used])
+    if np.count_nonzero(used) * len(needed) <= GRID_LIMIT:
+        # Few targets: one astropy call for every target at every epoch needed costs less
+        # than a call per epoch (each call has a fixed cost of some milliseconds).
+        grid_alpha, grid_delta = apparent_places(ra[used], dec[used], epochs[needed])
+        column = np.searchsorted(needed, epoch[used])
+        rows = np.arange(len(column))
+        alpha[used], delta[used] = grid_alpha[rows, column], grid_delta[rows, column]
+    else:
+        # One astropy call per epoch (a few a year), each over the targets placed at it.
+        for index in needed:
+            rows = used & (epoch == index)
+            row_alpha, row_delta = apparent_places(ra[rows], dec[rows], epochs[index : index + 1])
+            alpha[rows], delta[rows] = row_alpha[:, 0], row_delta[:, 0]
     rotation = EarthRotation(site, first, last)
     hour_angle = rotation.angle(np.where(finite, times, first)) - alpha[:, None]
     result[finite] = altitude_deg(

@@ -13,6 +13,7 @@ Refraction is ignored; the Moon's and Sun's altitudes are those of their centres
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -226,4 +227,11 @@ def _model(body: str, site: Site, mjd: np.ndarray) -> BodyModel:
     mjd = np.asarray(mjd, dtype=np.float64)
     if not mjd.size:
         raise ValueError("no times given")
-    return BodyModel(body, site, float(np.min(mjd)), float(np.max(mjd)))
+    return _model_of_days(body, site, math.floor(np.min(mjd)), math.ceil(np.max(mjd)))
+
+
+@functools.lru_cache(maxsize=32)
+def _model_of_days(body: str, site: Site, first_day: int, last_day: int) -> BodyModel:
+    """A model over whole UTC days, kept: validation and pages ask about the same nights
+    again and again, and the nodes cost astropy tens of milliseconds a year."""
+    return BodyModel(body, site, float(first_day), float(last_day))

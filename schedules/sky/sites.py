@@ -117,6 +117,15 @@ def parse_site(text: str) -> Site:
     return Site(f"{lon:g},{lat:g},{height:g}", lon_deg=lon, lat_deg=lat, height_m=height)
 
 
+def site_spec(site: Site) -> str:
+    """The text ``parse_site`` reads back as ``site`` (a preset's key, else its coordinates),
+    for storing a chosen site as typed options."""
+    for key, preset in PRESETS.items():
+        if preset == site:
+            return key
+    return f"{site.lon_deg!r},{site.lat_deg!r},{site.height_m!r}"
+
+
 def site_from_location(location: Location, name: str = "") -> Site:
     """The site of a schedule file's location (``ScheduleData.location``)."""
     label = name or f"{location.lon_deg:g},{location.lat_deg:g},{location.height_m:g}"

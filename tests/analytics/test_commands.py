@@ -63,9 +63,11 @@ def test_summarize_pins_the_raw_sample(samples):
     assert summary["priority_mean"] == 8.5
     assert summary["scheduled_hours"] == pytest.approx((61894.20818495378 - 61894.19429606479) * 24)
     assert result["validation"]["blocks_by_status"]["impossible"] == 1
+    # Visibility computed at the dark-period file's site, where the target never rises.
     assert result["validation"]["issues_by_rule"] == {
         "no_visibility": 1,
         "scheduled_outside_visibility": 1,
+        "scheduled_below_min_altitude": 1,
     }
 
 

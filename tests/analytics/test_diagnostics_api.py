@@ -68,6 +68,8 @@ def test_the_lists_come_a_slice_at_a_time(client, why):
     assert (default["offset"], default["limit"]) == (0, 1000)
     too_many = client.get(url(why, "diagnostics"), {"limit": "100001"})
     assert too_many.status_code == 400 and "limit" in too_many.json()["details"]
+    too_far = client.get(url(why, "diagnostics"), {"offset": str(2**65)})
+    assert too_far.status_code == 400 and "offset" in too_far.json()["details"]
 
 
 def test_fragmentation_endpoint_equals_its_selector(client, why, data_source):

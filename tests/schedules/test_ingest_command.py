@@ -66,12 +66,19 @@ def test_raw_sample_with_real_dark_periods(shared_data):
         -68.02521140748772,
     )
     assert block.scheduled_period == [[61894.19429606479, 61894.20818495378]]
+    # Without a possible-periods file visibility is computed at the file's site, where this
+    # target (Dec −68°) never rises: no windows, and it was scheduled below the horizon.
+    assert schedule.visibility_source == "computed"
     assert block.visibility_periods == []
     analytics = BlockAnalytics.objects.get()
     assert analytics.is_impossible and analytics.has_zero_visibility
     assert analytics.scheduled_hours == pytest.approx(1200 / 3600)
     rules = set(ValidationResult.objects.values_list("rule", flat=True))
-    assert rules == {"no_visibility", "scheduled_outside_visibility"}
+    assert rules == {
+        "no_visibility",
+        "scheduled_outside_visibility",
+        "scheduled_below_min_altitude",
+    }
 
 
 def test_native_sample_with_possible_periods(shared_data):

@@ -7,9 +7,13 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from schedules.block_metrics import compute_block_metrics
 from schedules.formats import InputFile, read_dark_periods, read_schedule
 from schedules.schedule_data import Location, empty_periods
+from schedules.sky.altitudes import altaz_curves
+from schedules.sky.sites import site_from_location
 from schedules.synthetic import generate_schedule_data, generated_nights, merged_periods
+from validation.rules import evaluate_rules
 
 SAMPLE_SCHEDULE = Path(__file__).resolve().parents[2] / "schedules/fixtures/sample_schedule.json"
 
@@ -291,3 +295,31 @@ def test_bundled_sample_is_reproduced_by_its_recorded_command(tmp_path, shared_d
     )
     assert output.read_bytes() == SAMPLE_SCHEDULE.read_bytes()
     assert SAMPLE_SCHEDULE.stat().st_size < 1_000_000
+
+
+@pytest.mark.filterwarnings("ignore::schedules.sky.offline.SkyAccuracyWarning")
+def test_a_target_is_within_its_limits_whenever_it_is_listed_visible(synthetic):
+    """Astropy's altitude and azimuth at the start, middle and end of sampled windows."""
+    site = site_from_location(synthetic.location)
+    owner = np.repeat(np.arange(synthetic.block_count), synthetic.visibility_counts())
+    rows = np.random.default_rng(0).choice(len(owner), size=150, replace=False)
+    for row in rows.tolist():
+        block = owner[row]
+        start, stop = synthetic.visibility_periods[row]
+        curves = altaz_curves(
+            site,
+            synthetic.ra_deg[block],
+            synthetic.dec_deg[block],
+            np.array([start, 0.5 * (start + stop), stop]),
+        )
+        altitude, azimuth = curves.alt_deg[0], curves.az_deg[0]
+        assert (altitude >= synthetic.min_alt_deg[block] - 0.01).all(), (block, altitude)
+        assert (altitude <= synthetic.max_alt_deg[block] + 0.01).all(), (block, altitude)
+        if synthetic.max_az_deg[block] - synthetic.min_az_deg[block] < 360:
+            assert (azimuth >= synthetic.min_az_deg[block] - 0.01).all()
+            assert (azimuth <= synthetic.max_az_deg[block] + 0.01).all()
+
+
+def test_the_altitude_rule_finds_nothing_in_generated_schedules(synthetic):
+    findings = evaluate_rules(synthetic, compute_block_metrics(synthetic))
+    assert "scheduled_below_min_altitude" not in set(findings.rule)

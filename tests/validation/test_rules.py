@@ -129,6 +129,7 @@ class TestRuleTable:
             "scheduled_outside_fixed_window",
             "scheduled_outside_visibility",
             "scheduled_outside_dark_periods",
+            "scheduled_below_min_altitude",
             "scheduled_overlap",
         ]
 

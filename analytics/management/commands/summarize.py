@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         conditions = parse_fail_if(options["fail_if"])
         schedule = _find_schedule(options["schedule"])
-        result = schedule_figures(schedule)
+        result = {**schedule_figures(schedule), "sky": _sky(schedule)}
         if options["json"]:
             self.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
         else:
@@ -42,12 +42,50 @@ def _find_schedule(reference: str) -> Schedule:
     return schedule
 
 
+def _sky(schedule: Schedule) -> dict:
+    """Where the site, dark periods and visibility came from, and how computed ones were made."""
+    location = None
+    if schedule.location_lat_deg is not None:
+        location = {
+            "lat_deg": schedule.location_lat_deg,
+            "lon_deg": schedule.location_lon_deg,
+            "height_m": schedule.location_height_m,
+        }
+    return {
+        "site_name": schedule.site_name,
+        "location": location,
+        "visibility_source": schedule.visibility_source,
+        **schedule.sky_model,
+    }
+
+
+def _sky_text(sky: dict) -> list[str]:
+    location = sky["location"]
+    site = (
+        "none"
+        if location is None
+        else f"{sky['site_name'] or 'from the files'} (lon {location['lon_deg']:.4f}°, "
+        f"lat {location['lat_deg']:.4f}°, {location['height_m'] or 0:,.0f} m)"
+    )
+    dark = sky.get("dark_periods", "-")
+    if dark == "computed":
+        dark += " (Sun below -18°" + (" and Moon down)" if sky.get("moon") else ", Moon ignored)")
+    lines = [
+        f"  site {site}",
+        f"  dark periods {dark}; visibility {sky['visibility_source']}",
+    ]
+    if sky.get("method"):
+        lines.append(f"  sky model {sky['method']}")
+    return lines
+
+
 def _as_text(result: dict) -> str:
     schedule, summary, validation = result["schedule"], result["summary"], result["validation"]
     lines = [
         f"Schedule {schedule['id']}: {schedule['name']} v{schedule['version']} "
         f"({schedule['source_format']}, {schedule['blocks']:,} blocks)",
         f"  checksum {schedule['checksum']}",
+        *_sky_text(result["sky"]),
         "",
         "Summary",
     ]

@@ -1,4 +1,5 @@
-"""``manage.py generate_schedule``: write a synthetic schedule shaped like a real one.
+"""``manage.py generate_schedule``: write a synthetic schedule shaped like a real one, under
+the real sky of its site (the dark-periods file's location, or La Palma).
 
 The bundled sample (``schedules/fixtures/sample_schedule.json``) was produced with::
 
@@ -29,7 +30,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--blocks", type=int, default=2650, help="number of blocks")
         parser.add_argument(
-            "--periods", type=int, default=260, help="typical visibility periods per block"
+            "--periods",
+            type=int,
+            default=260,
+            help="visibility windows a block lists at most, about (±30%%): a run of the windows "
+            "the sky gives it, around its longest; the default, about a year of nights, keeps "
+            "every window, so the count follows from the sky (a median of about 145 a year at "
+            "La Palma)",
         )
         parser.add_argument(
             "--seed", type=int, default=0, help="random seed (same seed, same files)"
@@ -44,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dark-periods",
             help="dark-periods file whose periods, location and time window to use "
-            "(default: generated nights for La Palma over 2028)",
+            "(default: the sky model's nights at La Palma over 2028)",
         )
         parser.add_argument("--name", help="schedule name (default: from sizes and seed)")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import orjson
@@ -10,7 +11,11 @@ from tqdm import tqdm
 
 from analytics.management.release_gate import add_fail_if_argument, enforce, parse_fail_if
 from schedules.formats import InputFile, ScheduleInputError
+from schedules.mjd import PERIOD_FORMS, parse_period
 from schedules.pipeline.ingest import IngestOutcome, ingest_schedule
+from schedules.pipeline.sky import SkyOptions
+from schedules.sky.sites import ACCEPTED as ACCEPTED_SITES
+from schedules.sky.sites import parse_site
 
 EXIT_BAD_INPUT = 2
 
@@ -44,6 +49,31 @@ class Command(BaseCommand):
             "1 to 9999) and report them, instead of refusing the files",
         )
         parser.add_argument(
+            "--site",
+            metavar="NAME|LON,LAT,HEIGHT",
+            help=f"site replacing the location in the files, for computed dark periods and "
+            f"visibility and the altitude check: {ACCEPTED_SITES} (write --site=LON,LAT,HEIGHT "
+            "when the longitude is negative)",
+        )
+        parser.add_argument(
+            "--period",
+            metavar="START,END",
+            help=f"schedule period replacing the one in the files: {PERIOD_FORMS}",
+        )
+        parser.add_argument(
+            "--dark-moon",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="dark periods computed when the files bring none need the Moon below the "
+            "horizon (default); --no-dark-moon: the Sun below -18° only",
+        )
+        parser.add_argument(
+            "--compute-visibility",
+            action="store_true",
+            help="compute visibility from the sky even when the files bring it (it is computed "
+            "anyway when they do not and a site is known)",
+        )
+        parser.add_argument(
             "--json", action="store_true", help="print one JSON object instead of text"
         )
         add_fail_if_argument(parser)
@@ -56,6 +86,7 @@ class Command(BaseCommand):
                 "--fail-if checks the stored schedule; drop --dry-run to use it.",
                 returncode=EXIT_BAD_INPUT,
             )
+        sky = _sky_options(options)
         try:
             schedule = InputFile.from_path(options["schedule"])
             visibility = _optional_file(options["visibility"])
@@ -69,6 +100,7 @@ class Command(BaseCommand):
                     progress=progress,
                     dry_run=options["dry_run"],
                     drop_invalid_periods=options["drop_invalid_periods"],
+                    sky=sky,
                 )
         except ScheduleInputError as error:
             if as_json:
@@ -87,10 +119,31 @@ class Command(BaseCommand):
                 f"{error}\nNothing was written to the database.", returncode=EXIT_BAD_INPUT
             ) from None
         if not as_json:
+            for note in outcome.notes:
+                self.stderr.write(f"Note: {note}")
             for warning in outcome.warnings:
                 self.stderr.write(f"Warning: {warning}")
         self.stdout.write(_render(outcome, dry_run=options["dry_run"], as_json=as_json))
         enforce(outcome.schedule, conditions, self.stderr)
+
+
+def _sky_options(options: dict) -> SkyOptions:
+    """The sky options, or exit 2 naming the accepted forms: a bad site or period is a typo,
+    caught before any file is read."""
+    try:
+        site = parse_site(options["site"]) if options["site"] else None
+    except ValueError as error:
+        raise CommandError(f"--site: {error}", returncode=EXIT_BAD_INPUT) from None
+    try:
+        period = parse_period(options["period"]) if options["period"] else None
+    except ValueError as error:
+        raise CommandError(f"--period: {error}", returncode=EXIT_BAD_INPUT) from None
+    return SkyOptions(
+        site=site,
+        period=period,
+        moon=options["dark_moon"],
+        compute_visibility=options["compute_visibility"],
+    )
 
 
 def _optional_file(path: str | None) -> InputFile | None:
@@ -111,6 +164,8 @@ def _render(outcome: IngestOutcome, *, dry_run: bool, as_json: bool) -> str:
                 "already_ingested": not outcome.created,
                 "dry_run": dry_run,
                 "warnings": outcome.warnings,
+                "notes": outcome.notes,
+                "sky": outcome.sky,
                 "dropped_periods": outcome.dropped_periods,
                 "dropped_period_locations": outcome.dropped_period_locations,
                 "timings": {phase: round(seconds, 4) for phase, seconds in outcome.timings.items()},

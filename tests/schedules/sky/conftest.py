@@ -1,9 +1,8 @@
-"""Fixtures for the sky model: the real year of dark periods and a network that refuses."""
+"""Fixtures for the sky model: the real year of dark periods."""
 
 from __future__ import annotations
 
 import json
-import socket
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,16 +35,3 @@ def real_nights() -> RealNights:
         end_mjd=window["stopTime"]["value"],
         dark_periods=periods,
     )
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Every attempt to open a connection fails, as on an air-gapped machine."""
-
-    def refuse(*args, **kwargs):
-        raise OSError("network disabled in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
