@@ -12,17 +12,17 @@ from analytics.selectors import schedule_summary
 from analytics.selectors.diagnostics import KpiComparison, schedule_kpis
 from analytics.transform import SummaryValues
 from schedules.block_schema import ANALYTICS_COLUMNS, BLOCK_OWN_COLUMNS, TARGET_COLUMNS, Origin
+from schedules.mjd import TIME_FORMS, checked_period, parse_time
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
+from schedules.pipeline.sky import SkyOptions
+from schedules.sky.sites import ACCEPTED as ACCEPTED_SITES
+from schedules.sky.sites import Site, parse_site
 from tsi_site.api.exceptions import PayloadTooLarge
 from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import dataclass_schema
 from validation.selectors import validation_counts
 
-from schedules.mjd import TIME_FORMS, checked_period, parse_time
 PERIODS_SCHEMA = {
-from schedules.pipeline.sky import SkyOptions
-from schedules.sky.sites import ACCEPTED as ACCEPTED_SITES
-from schedules.sky.sites import Site, parse_site
     "type": "array",
     "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
     "description": "[[start, stop], …] in MJD (UTC).",
@@ -76,12 +76,6 @@ class PeriodsField(serializers.JSONField):
     pass
 
 
-class ScheduleSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:schedule-detail", lookup_url_kwarg="schedule_id"
-    )
-    uploaded_by = serializers.SlugRelatedField(
-        slug_field="username",
 SKY_MODEL_SCHEMA = {
     "type": "object",
     "description": "Where the site, period, dark periods and visibility came from; `moon`, "
@@ -112,18 +106,24 @@ class SkyModelField(serializers.JSONField):
     pass
 
 
+class ScheduleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:schedule-detail", lookup_url_kwarg="schedule_id"
+    )
+    uploaded_by = serializers.SlugRelatedField(
+        slug_field="username",
         read_only=True,
         allow_null=True,
         help_text="Username of the uploader; null for command-line ingests.",
     )
     location = serializers.SerializerMethodField()
+    sky = SkyModelField(source="sky_model", read_only=True)
 
     class Meta:
         model = Schedule
         fields = [
             "id",
             "url",
-    sky = SkyModelField(source="sky_model", read_only=True)
             "name",
             "version",
             "checksum",
@@ -134,15 +134,15 @@ class SkyModelField(serializers.JSONField):
             "period_start_mjd",
             "period_end_mjd",
             "location",
+            "site_name",
             "visibility_source",
+            "sky",
         ]
         read_only_fields = fields
 
     @extend_schema_field(LOCATION_SCHEMA)
     def get_location(self, schedule: Schedule) -> dict | None:
-            "site_name",
         if schedule.location_lat_deg is None or schedule.location_lon_deg is None:
-            "sky",
             return None
         return {
             "lat_deg": schedule.location_lat_deg,
@@ -308,6 +308,11 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "drop_invalid_periods",
             "dropped_periods",
             "dropped_period_locations",
+            "site",
+            "period_start_mjd",
+            "period_end_mjd",
+            "dark_moon",
+            "compute_visibility",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -333,38 +338,8 @@ DROP_INVALID_PERIODS_HELP = (
     "Leave out periods whose start is not before their stop (or outside the years 1 to 9999) "
     "instead of failing; the job says how many and where."
 )
-            "site",
-            "period_start_mjd",
-            "period_end_mjd",
-            "dark_moon",
-            "compute_visibility",
 
 
-def _check_size(upload) -> None:
-    limit = settings.TSI_MAX_UPLOAD_BYTES
-    if upload is not None and upload.size > limit:
-        raise PayloadTooLarge(
-            f"{upload.name}: the file is {upload.size:,} bytes; the limit is {limit:,} bytes "
-            "(TSI_MAX_UPLOAD_BYTES)."
-        )
-
-
-class ScheduleUploadSerializer(SkyOptionsSerializer):
-    """multipart/form-data: the schedule file and its optional companion files."""
-
-    schedule = serializers.FileField(
-        help_text="The schedule, in any supported format (raw telescope, snake-case, native)."
-    )
-    visibility = serializers.FileField(
-        required=False, help_text="Possible (visibility) periods per block, when separate."
-    )
-    dark_periods = serializers.FileField(required=False, help_text="Dark periods, when separate.")
-    name = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=255,
-        help_text="Name to store it under; defaults to the name inside the file.",
-    )
 class SkyOptionsSerializer(serializers.Serializer):
     """The site, period and sky computations of an upload, shared by both shapes."""
 
@@ -442,6 +417,31 @@ def _time(value: str) -> float | None:
         raise serializers.ValidationError(str(error)) from None
 
 
+def _check_size(upload) -> None:
+    limit = settings.TSI_MAX_UPLOAD_BYTES
+    if upload is not None and upload.size > limit:
+        raise PayloadTooLarge(
+            f"{upload.name}: the file is {upload.size:,} bytes; the limit is {limit:,} bytes "
+            "(TSI_MAX_UPLOAD_BYTES)."
+        )
+
+
+class ScheduleUploadSerializer(SkyOptionsSerializer):
+    """multipart/form-data: the schedule file and its optional companion files."""
+
+    schedule = serializers.FileField(
+        help_text="The schedule, in any supported format (raw telescope, snake-case, native)."
+    )
+    visibility = serializers.FileField(
+        required=False, help_text="Possible (visibility) periods per block, when separate."
+    )
+    dark_periods = serializers.FileField(required=False, help_text="Dark periods, when separate.")
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text="Name to store it under; defaults to the name inside the file.",
+    )
     drop_invalid_periods = serializers.BooleanField(
         required=False, default=False, help_text=DROP_INVALID_PERIODS_HELP
     )

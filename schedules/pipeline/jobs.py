@@ -23,9 +23,9 @@ from django.utils import timezone
 from schedules.formats import InputFile, ScheduleInputError
 from schedules.models import IngestJob
 from schedules.pipeline.ingest import ingest_schedule
-
 from schedules.pipeline.sky import SkyOptions
 from schedules.sky.sites import parse_site, site_spec
+
 logger = logging.getLogger(__name__)
 
 PROGRESS_WRITE_INTERVAL_S = 0.5
@@ -47,9 +47,9 @@ def upload_digest(
             upload.seek(0)
     if drop_invalid_periods:
         digest.update(b"\x00drop-invalid-periods\x00")
-    return digest.hexdigest()
     if sky is not None and (part := sky.digest_part()):
         digest.update(b"\x00sky\x00" + part)
+    return digest.hexdigest()
 
 
 def previous_upload(digest: str) -> IngestJob | None:
@@ -71,31 +71,31 @@ def create_ingest_job(
     name: str = "",
     user=None,
     drop_invalid_periods: bool = False,
-) -> IngestJob:
     sky: SkyOptions | None = None,
+) -> IngestJob:
     """Store the files and queue the ingest; an identical earlier upload finishes at once,
     with what the earlier one dropped."""
-    digest = upload_digest(
     sky = sky or SkyOptions()
+    digest = upload_digest(
         schedule_file,
         visibility_file,
         dark_periods_file,
         drop_invalid_periods=drop_invalid_periods,
-    )
         sky=sky,
+    )
     earlier = previous_upload(digest)
-    job = IngestJob(
     start, end = sky.period or (None, None)
+    job = IngestJob(
         requested_name=name.strip(),
         created_by=user,
         upload_digest=digest,
         drop_invalid_periods=drop_invalid_periods,
-    )
         site=site_spec(sky.site) if sky.site is not None else "",
         period_start_mjd=start,
         period_end_mjd=end,
         dark_moon=sky.moon,
         compute_visibility=sky.compute_visibility,
+    )
     if earlier is not None:
         now = timezone.now()
         job.state = IngestJob.State.SUCCEEDED
@@ -159,6 +159,7 @@ def run_ingest_job(job_id: int) -> int | None:
                 uploaded_by=job.created_by,
                 progress=progress,
                 drop_invalid_periods=job.drop_invalid_periods,
+                sky=job_sky_options(job),
             )
     except ScheduleInputError as error:
         _finish(job, IngestJob.State.FAILED, error=str(error))
@@ -183,6 +184,19 @@ def run_ingest_job(job_id: int) -> int | None:
     return outcome.schedule.pk
 
 
+def job_sky_options(job: IngestJob) -> SkyOptions:
+    """The sky options the job was queued with (its site was checked at upload)."""
+    period = None
+    if job.period_start_mjd is not None and job.period_end_mjd is not None:
+        period = (job.period_start_mjd, job.period_end_mjd)
+    return SkyOptions(
+        site=parse_site(job.site) if job.site else None,
+        period=period,
+        moon=job.dark_moon,
+        compute_visibility=job.compute_visibility,
+    )
+
+
 @task(queue_name="ingest")
 def run_ingest_job_task(job_id: int) -> int | None:
     """The task a ``db_worker`` runs for each queued upload."""
@@ -193,7 +207,6 @@ def _finish(
     job: IngestJob,
     state: str,
     *,
-                sky=job_sky_options(job),
     error: str = "",
     schedule_id: int | None = None,
     dropped_periods: int = 0,
@@ -218,19 +231,6 @@ def fail_stale_jobs(now=None) -> int:
     cutoff = (now or timezone.now()) - STALE_AFTER
     return IngestJob.objects.filter(state=IngestJob.State.RUNNING, heartbeat_at__lt=cutoff).update(
         state=IngestJob.State.FAILED,
-def job_sky_options(job: IngestJob) -> SkyOptions:
-    """The sky options the job was queued with (its site was checked at upload)."""
-    period = None
-    if job.period_start_mjd is not None and job.period_end_mjd is not None:
-        period = (job.period_start_mjd, job.period_end_mjd)
-    return SkyOptions(
-        site=parse_site(job.site) if job.site else None,
-        period=period,
-        moon=job.dark_moon,
-        compute_visibility=job.compute_visibility,
-    )
-
-
         phase="failed",
         error=IngestJob.WORKER_LOST,
         finished_at=timezone.now(),
