@@ -110,9 +110,7 @@ def diagnose(
         if error_flags is None
         else np.asarray(error_flags, dtype=bool)
     )
-    operable, windows, is_scheduled, scheduled_union, strip, kpis = _groundwork(
-        data, dark_periods
-    )
+    operable, windows, is_scheduled, scheduled_union, strip, kpis = _groundwork(data, dark_periods)
     reasons = explain_unscheduled(data, windows, is_scheduled, scheduled_union, flags)
     return Diagnostics(
         operable=operable,
