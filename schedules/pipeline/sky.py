@@ -249,7 +249,7 @@ def _compute_dark_periods(data: ScheduleData, record: SkyRecord, moon: bool) -> 
     condition = "and the Moon below the horizon" if moon else "(the Moon ignored)"
     record.notes.append(
         f"Dark periods computed at {_site_label(record)} from {first} to {last}, the Sun below "
-        f"−18° {condition}: {len(data.dark_periods):,} periods, {hours:,.1f} h."
+        f"−18° {condition}: {_count(len(data.dark_periods), 'period')}, {hours:,.1f} h."
     )
 
 
@@ -264,7 +264,8 @@ def _compute_visibility(data: ScheduleData, record: SkyRecord, *, replacing: boo
     why = "on request, replacing the files' periods" if replacing else "none were given"
     record.notes.append(
         f"Visibility computed from the sky at {_site_label(record)} inside the "
-        f"{record.dark_periods} dark periods ({why}): {len(data.visibility_periods):,} windows; "
+        f"{_DARK_ORIGIN[record.dark_periods]} dark periods ({why}): "
+        f"{len(data.visibility_periods):,} windows; "
         f"{visible:,} of {data.block_count:,} blocks are visible at some time."
     )
     if data.block_count and not visible:
@@ -272,6 +273,13 @@ def _compute_visibility(data: ScheduleData, record: SkyRecord, *, replacing: boo
             "No block's target comes within its limits during the dark time, so every block "
             "counts as impossible: check the site and the period."
         )
+
+
+_DARK_ORIGIN = {FILE: "files'", COMPUTED: "computed"}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _site_label(record: SkyRecord) -> str:
