@@ -279,9 +279,11 @@ class Server:
         return response.status, elapsed
 
 
-def endpoints(schedule_id: int, other_id: int) -> dict[str, str]:
+def endpoints(schedule_id: int, other_id: int, block_id: int) -> dict[str, str]:
     api = f"/api/v1/schedules/{schedule_id}"
     page = f"/schedules/{schedule_id}"
+    # A raw schedule carries no location: the sky pages are asked for La Palma's nights.
+    sky = "site=orm"
     return {
         "api overview": f"{api}/overview/",
         "api sky-map": f"{api}/sky-map/",
@@ -292,6 +294,9 @@ def endpoints(schedule_id: int, other_id: int) -> dict[str, str]:
         "api trends": f"{api}/trends/",
         "api compare": f"{api}/compare/{other_id}/",
         "api validation-report": f"{api}/validation-report/",
+        "api hourglass": f"{api}/hourglass/?{sky}",
+        "api alt-az": f"{api}/alt-az/?{sky}",
+        "api block": f"{api}/blocks/{block_id}/?{sky}&altitude=true",
         "api fragmentation": f"{api}/fragmentation/",
         "api diagnostics": f"{api}/diagnostics/",
         "api gate": f"{api}/gate/?fail_if=kpis.composite%3E%3D0.5",
@@ -304,6 +309,9 @@ def endpoints(schedule_id: int, other_id: int) -> dict[str, str]:
         "page insights": f"{page}/insights/",
         "page trends": f"{page}/trends/",
         "page compare": f"{page}/compare/?other={other_id}",
+        "page hourglass": f"{page}/hourglass/?{sky}",
+        "page alt-az": f"{page}/alt-az/?{sky}",
+        "page block": f"{page}/blocks/{block_id}/?{sky}",
         "page fragmentation": f"{page}/fragmentation/",
         "page diagnostics": f"{page}/diagnostics/",
     }
@@ -355,7 +363,13 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
     other_id = store_second_version(env, schedule_id)
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute("ANALYZE")
-    paths = endpoints(schedule_id, other_id)
+        # The block page of the first scheduled block.
+        (block_id,) = connection.execute(
+            "SELECT id FROM schedules_schedulingblock WHERE schedule_id = %s "
+            "AND scheduled_period::text <> '[]' ORDER BY id LIMIT 1",
+            [schedule_id],
+        ).fetchone()
+    paths = endpoints(schedule_id, other_id, block_id)
     histogram_paths = {
         label: f"/api/v1/schedules/{schedule_id}/visibility-histogram/{query}"
         for label, query in HISTOGRAM_VARIANTS.items()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from schedules.forms import UploadForm
 from schedules.models import IngestJob, Schedule
 from schedules.permissions import can_upload
-from schedules.pipeline.jobs import create_ingest_job
+from schedules.pipeline.jobs import UploadNotStored, create_ingest_job
 from schedules.selectors import (
     COMPOSITE_ORDERINGS,
     by_composite_score,
@@ -74,15 +74,19 @@ def upload(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "schedules/upload.html", context, status=413)
     if request.method == "POST" and form.is_valid():
-        job = create_ingest_job(
-            schedule_file=form.cleaned_data["schedule_file"],
-            visibility_file=form.cleaned_data["visibility_file"],
-            dark_periods_file=form.cleaned_data["dark_periods_file"],
-            name=form.cleaned_data["name"],
-            user=request.user,
-            drop_invalid_periods=form.cleaned_data["drop_invalid_periods"],
-            sky=form.cleaned_data["sky"],
-        )
+        try:
+            job = create_ingest_job(
+                schedule_file=form.cleaned_data["schedule_file"],
+                visibility_file=form.cleaned_data["visibility_file"],
+                dark_periods_file=form.cleaned_data["dark_periods_file"],
+                name=form.cleaned_data["name"],
+                user=request.user,
+                drop_invalid_periods=form.cleaned_data["drop_invalid_periods"],
+                sky=form.cleaned_data["sky"],
+            )
+        except UploadNotStored as error:
+            context = {"form": form, "refused": str(error)}
+            return render(request, "schedules/upload.html", context, status=507)
         if job.state == IngestJob.State.SUCCEEDED and job.schedule is not None:
             if job.schedule.uploaded_at < job.created_at:
                 messages.info(request, f"This content is already stored as “{job.schedule}”.")

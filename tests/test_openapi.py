@@ -34,6 +34,8 @@ ENDPOINTS = {
     "/api/v1/schedules/{schedule_id}/distributions/": {"get"},
     "/api/v1/schedules/{schedule_id}/visibility-histogram/": {"get"},
     "/api/v1/schedules/{schedule_id}/timeline/": {"get"},
+    "/api/v1/schedules/{schedule_id}/hourglass/": {"get"},
+    "/api/v1/schedules/{schedule_id}/alt-az/": {"get"},
     "/api/v1/schedules/{schedule_id}/insights/": {"get"},
     "/api/v1/schedules/{schedule_id}/trends/": {"get"},
     "/api/v1/schedules/{schedule_id}/compare/{other_id}/": {"get"},

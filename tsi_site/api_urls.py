@@ -21,6 +21,7 @@ v1 = [
     path("", include("validation.api.urls")),
 ]
 
+
 class SchemaView(JsonErrorsMixin, SpectacularAPIView):
     pass
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tsi_site.web.links import block_link
 from tsi_site.web.pages import PageContent, ReportPage, paginate, preview
-from tsi_site.web.tables import Column, Table
+from tsi_site.web.tables import CellLink, Column, Table
 from validation.forms import ValidationFilterForm
 from validation.selectors import ValidationReport, validation_report
 
@@ -13,7 +14,7 @@ class ValidationReportPage(
 ):
     def content(self, request, schedule, form) -> PageContent:
         data = validation_report(schedule, form.filters())
-        issues = validation_issues_table(data)
+        issues = validation_issues_table(data, block_link(schedule.pk))
         rules = validation_rules_table(data)
         return PageContent(
             {"report": data, "issues": paginate(request, issues), "rules": preview(rules)},
@@ -21,12 +22,12 @@ class ValidationReportPage(
         )
 
 
-def validation_issues_table(report: ValidationReport) -> Table:
+def validation_issues_table(report: ValidationReport, link: CellLink | None = None) -> Table:
     return Table(
         (
             Column("Criticality", width="w-criticality"),
             Column("Status", width="w-status"),
-            Column("Block ID", width="w-id"),
+            Column("Block ID", width="w-id", link=link),
             Column("Name", wrap=True, width="w-name"),
             Column("Issue", wrap=True, width="w-issue", detail="Field"),
             Column("Category", page=False),  # the issue names it; a filter above selects it

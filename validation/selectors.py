@@ -87,6 +87,19 @@ def validation_report(schedule: Schedule, filters: ValidationFilters) -> Validat
     )
 
 
+def block_issues(schedule: Schedule, block_id: int) -> list[ValidationIssue]:
+    """The findings of one block (not its "valid" row), most critical first."""
+    if current_data_source() == ETL:
+        # The block's "valid" row comes too: it tells a clean block from unstored findings.
+        stored = _stored_issues(schedule, block_id)
+        if stored:
+            found = [issue for issue in stored if issue.status != Status.VALID]
+            return sorted(found, key=_severity_order)
+    rows = _computed_rows(schedule)
+    found = [issue for key, issue in rows if key == block_id and issue.status != Status.VALID]
+    return sorted(found, key=_severity_order)
+
+
 def _severity_order(issue: ValidationIssue) -> tuple:
     return (
         CRITICALITY_ORDER.get(issue.criticality, len(CRITICALITY_ORDER)),
@@ -183,16 +196,19 @@ def _issue(block_id, name, rule, status, criticality, category, field, current, 
     )
 
 
-def _stored_issues(schedule: Schedule) -> list[ValidationIssue]:
-    rows = (
-        ValidationResult.objects.filter(schedule=schedule)
-        .exclude(status=Status.VALID)
-        .values_list(
-            "block__source_block_id",
-            "block__block_name",
-            "block__target__name",
-            *FINDING_COLUMNS,
-        )
+def _stored_issues(schedule: Schedule, block_id: int | None = None) -> list[ValidationIssue]:
+    """Every stored finding but "valid" rows; one block's findings, "valid" row included."""
+    results = ValidationResult.objects.filter(schedule=schedule)
+    results = (
+        results.exclude(status=Status.VALID)
+        if block_id is None
+        else results.filter(block_id=block_id)
+    )
+    rows = results.values_list(
+        "block__source_block_id",
+        "block__block_name",
+        "block__target__name",
+        *FINDING_COLUMNS,
     )
     return [_issue(row[0], display_name(row[1], row[2]), *row[3:]) for row in rows]
 

@@ -275,6 +275,18 @@ SKY_MAP = OpenApiExample(
         "scheduled_start_min_mjd": 60694.1,
         "scheduled_start_max_mjd": 60694.12,
         "max_requested_hours": 2.0,
+        "site": {
+            "name": "ORM (La Palma)",
+            "lon_deg": -17.8892,
+            "lat_deg": 28.7624,
+            "height_m": 2396.0,
+        },
+        "site_source": "parameter",
+        "altitude_limit_deg": 30.0,
+        "never_high_below_dec_deg": -31.2376,
+        "never_high_above_dec_deg": 88.7624,
+        "galactic_plane": [[266.405, -28.9362], [266.9955, -28.0814], [267.5767, -27.224]],
+        "ecliptic": [[0.0, 0.0], [0.9175, 0.3978], [1.8351, 0.7954]],
     },
 )
 
@@ -776,3 +788,75 @@ GATE = OpenApiExample(
         "values": {"kpis.composite": 0.4782, "inversions.pairs": 1.0},
     },
 )
+
+# A site and the nights at it, for the sky examples (La Palma, May 2025, cut to two nights).
+EXAMPLE_SITE = {
+    "name": "ORM (La Palma)",
+    "lon_deg": -17.8892,
+    "lat_deg": 28.7624,
+    "height_m": 2396.0,
+}
+EXAMPLE_NIGHTS = {
+    "noon_mjd": [60799.5497, 60800.5497],
+    "sunset": [60799.8257, 60800.8261],
+    "sunrise": [60800.2689, 60801.2683],
+    "civil_dusk": [60799.8432, 60800.8437],
+    "civil_dawn": [60800.2514, 60801.2508],
+    "nautical_dusk": [60799.8641, 60800.8646],
+    "nautical_dawn": [60800.2305, 60801.2299],
+    "astronomical_dusk": [60799.8857, 60800.8863],
+    "astronomical_dawn": [60800.2089, 60801.2082],
+    "moonrise": [None, 60800.5749],
+    "moonset": [60800.1051, 60801.1269],
+    "moon_illumination": [0.5496, 0.6479],
+    "moon_up": [[60799.5497, 60800.1051], [60800.5749, 60801.1269]],
+}
+
+HOURGLASS = OpenApiExample(
+    "Two nights at La Palma, one block scheduled",
+    value={
+        "site": EXAMPLE_SITE,
+        "site_source": "schedule",
+        "time_axis": "local",
+        "nights": EXAMPLE_NIGHTS,
+        "night_dates": ["2025-05-04", "2025-05-05"],
+        "reference_mjd": [60800.0497, 60801.0497],
+        "moon_night": [0, 1],
+        "moon_start_mjd": [60799.8257, 60800.8261],
+        "moon_stop_mjd": [60800.1051, 60801.1269],
+        "observations": frame_example(3),
+        "observation_night": [1],
+        "scheduled_blocks": 1,
+        "outside_nights": 0,
+    },
+)
+
+ALT_AZ = OpenApiExample(
+    "Two targets through one night, every 30 minutes (cut to three times)",
+    value={
+        "site": EXAMPLE_SITE,
+        "site_source": "schedule",
+        "options": [
+            {"block_id": 4, "label": "Vega (sb-105)", "ra_deg": 279.23, "dec_deg": 38.78,
+             "blocks": 1},
+            {"block_id": 1, "label": "Crab nebula (sb-101)", "ra_deg": 83.63, "dec_deg": 22.01,
+             "blocks": 1},
+        ],
+        "matching_positions": 2,
+        "targets": [
+            {"block_id": 4, "label": "Vega (sb-105)", "ra_deg": 279.23, "dec_deg": 38.78,
+             "blocks": 1},
+        ],
+        "first_night": "2025-05-04",
+        "mjd": [60799.784, 60799.8049, 60799.8257],
+        "alt_deg": [[-17.6196, -14.8189, -11.4928]],
+        "az_deg": [[22.4358, 27.7967, 32.7515]],
+        "airmass": [[None, None, None]],
+        "moon_alt_deg": [74.1415, 78.4302, 79.6613],
+        "nights": {
+            name: values[:1] for name, values in EXAMPLE_NIGHTS.items() if name != "moon_up"
+        }
+        | {"moon_up": EXAMPLE_NIGHTS["moon_up"][:1]},
+        "night_dates": ["2025-05-04"],
+    },
+)  # fmt: skip

@@ -14,9 +14,12 @@ from analytics.selectors import (
     TrendsData,
     VisibilityHistogram,
 )
+from analytics.selectors.altaz import AltAzData
 from analytics.selectors.diagnostics import DiagnosticsData, FragmentationData
 from analytics.selectors.figures import GateOutcome
+from analytics.selectors.hourglass import HourglassData
 from schedules.api.serializers import CORRELATIONS_SCHEMA
+from schedules.api.sky import SKY_OVERRIDES as SKY_PERIODS
 from tsi_site.api.schema import array_of, dataclass_schema
 
 INTEGERS = array_of({"type": "integer"})
@@ -57,7 +60,22 @@ OVERRIDES = {
     "InsightsData.correlations": CORRELATIONS_SCHEMA,
 }
 
-SKY_MAP = dataclass_schema(SkyMapData, OVERRIDES)
+SKY_OVERRIDES = {
+    **OVERRIDES,
+    **SKY_PERIODS,
+    "SkyMapData.galactic_plane": array_of(array_of({"type": "number"}), "[[RA, Dec], …] degrees."),
+    "SkyMapData.ecliptic": array_of(array_of({"type": "number"}), "[[RA, Dec], …] degrees."),
+    "HourglassData.moon_night": INTEGERS,
+    "HourglassData.observation_night": INTEGERS,
+    "AltAzData.alt_deg": array_of(array_of({"type": "number"}), "One row per target."),
+    "AltAzData.az_deg": array_of(array_of({"type": "number"}), "One row per target."),
+    "AltAzData.airmass": array_of(
+        array_of({"type": "number", "nullable": True}), "One row per target; null below 0°."
+    ),
+}
+SKY_MAP = dataclass_schema(SkyMapData, SKY_OVERRIDES)
+HOURGLASS = dataclass_schema(HourglassData, SKY_OVERRIDES)
+ALT_AZ = dataclass_schema(AltAzData, SKY_OVERRIDES)
 DISTRIBUTIONS = dataclass_schema(DistributionsData, OVERRIDES)
 VISIBILITY_HISTOGRAM = dataclass_schema(VisibilityHistogram, OVERRIDES)
 TIMELINE = dataclass_schema(TimelineData, OVERRIDES)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from analytics.api import diagnostics, views
+from analytics.api import diagnostics, sky, views
 
 SCHEDULE = "schedules/<dbid:schedule_id>/"
 
@@ -20,6 +20,8 @@ urlpatterns = [
         name="schedule-visibility-histogram",
     ),
     path(f"{SCHEDULE}timeline/", views.TimelineView.as_view(), name="schedule-timeline"),
+    path(f"{SCHEDULE}hourglass/", sky.HourglassView.as_view(), name="schedule-hourglass"),
+    path(f"{SCHEDULE}alt-az/", sky.AltAzView.as_view(), name="schedule-alt-az"),
     path(f"{SCHEDULE}insights/", views.InsightsView.as_view(), name="schedule-insights"),
     path(f"{SCHEDULE}trends/", views.TrendsView.as_view(), name="schedule-trends"),
     path(

@@ -19,8 +19,9 @@ from analytics.statistics import histogram_edges
 from schedules.mjd import mjd_to_iso
 from schedules.selectors import schedule_versions
 from tsi_site.web.charts import Empty, new_figure
+from tsi_site.web.links import block_link
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, preview
-from tsi_site.web.tables import Column, Table, missing
+from tsi_site.web.tables import CellLink, Column, Table, missing
 
 COMPARE_COLOURS = {"A": "#E69F00", "B": "#0072B2"}
 
@@ -45,10 +46,13 @@ class ComparePage(ReportPage, page="compare"):
             return PageContent()
         data = compare(other, schedule)
         metrics = compare_metrics_table(data)
-        only_a, only_b = only_in_table(data.only_in_a_blocks), only_in_table(data.only_in_b_blocks)
-        newly_scheduled = block_changes_table(data.newly_scheduled, sides="B")
-        newly_unscheduled = block_changes_table(data.newly_unscheduled, sides="A")
-        retimed = block_changes_table(data.retimed)
+        # Blocks of A link to the other schedule's pages; the rest to this one's (B).
+        link_a, link_b = block_link(other.pk), block_link(schedule.pk)
+        only_a = only_in_table(data.only_in_a_blocks, link_a)
+        only_b = only_in_table(data.only_in_b_blocks, link_b)
+        newly_scheduled = block_changes_table(data.newly_scheduled, sides="B", link=link_b)
+        newly_unscheduled = block_changes_table(data.newly_unscheduled, sides="A", link=link_b)
+        retimed = block_changes_table(data.retimed, link=link_b)
         # Why a block is unscheduled, on the side where it is (A is the other schedule).
         only_a = with_reasons(
             only_a, reasons_by_source_id(other, only_a.column("Block ID")), "Reason in A"
@@ -210,10 +214,15 @@ def compare_metrics_table(data: CompareData) -> Table:
     )
 
 
-def only_in_table(blocks: BlockFrame) -> Table:
+def only_in_table(blocks: BlockFrame, link: CellLink | None = None) -> Table:
     """Blocks of one side only: what they are and whether that side scheduled them."""
     return Table(
-        (Column("Block ID"), Column("Name", wrap=True), Column("Priority", 2), Column("Status")),
+        (
+            Column("Block ID", link=link),
+            Column("Name", wrap=True),
+            Column("Priority", 2),
+            Column("Status"),
+        ),
         list(
             zip(
                 blocks.source_block_id.tolist(),
@@ -226,7 +235,9 @@ def only_in_table(blocks: BlockFrame) -> Table:
     )
 
 
-def block_changes_table(changes: list[BlockChange], sides: str = "AB") -> Table:
+def block_changes_table(
+    changes: list[BlockChange], sides: str = "AB", link: CellLink | None = None
+) -> Table:
     """Blocks that changed between A and B. ``sides`` names the schedules whose times a page
     shows ("A", "B" or "AB", which adds the start shift); the CSV has every column."""
 
@@ -241,7 +252,7 @@ def block_changes_table(changes: list[BlockChange], sides: str = "AB") -> Table:
     ]
     return Table(
         (
-            Column("Block ID"),
+            Column("Block ID", link=link),
             Column("Name", wrap=True),
             Column("Priority in A", 2),
             Column("Priority in B", 2),

@@ -20,8 +20,9 @@ from schedules.mjd import mjd_to_iso
 from schedules.models import Schedule
 from tsi_site.web.charts import Empty, new_figure
 from tsi_site.web.downloads import download_name
+from tsi_site.web.links import block_link
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, ScheduleView, preview
-from tsi_site.web.tables import Column, Table
+from tsi_site.web.tables import CellLink, Column, Table
 
 DIVERGING_SCALE = "RdBu"
 ROWS = 50  # per table of a report; the conflicts list can be long
@@ -31,9 +32,10 @@ REPORT_FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; char
 class InsightsPage(ReportPage, page="insights", form=BlockFiltersForm):
     def content(self, request, schedule, form) -> PageContent:
         data = insights(schedule, form.filters())
-        top_priority = top_blocks_table(data.top_by_priority)
-        top_visibility = top_blocks_table(data.top_by_visibility)
-        conflicts = conflicts_table(data)
+        link = block_link(schedule.pk)
+        top_priority = top_blocks_table(data.top_by_priority, link)
+        top_visibility = top_blocks_table(data.top_by_visibility, link)
+        conflicts = conflicts_table(data, link)
         tops = (data.top_by_priority, data.top_by_visibility)
         reasons = reasons_by_block_id(
             schedule,
@@ -125,10 +127,10 @@ def correlation_table(data: InsightsData) -> Table:
     )
 
 
-def top_blocks_table(blocks: BlockFrame) -> Table:
+def top_blocks_table(blocks: BlockFrame, link: CellLink | None = None) -> Table:
     return Table(
         (
-            Column("Block ID"),
+            Column("Block ID", link=link),
             Column("Name", wrap=True),
             Column("Priority", 2),
             Column("Visibility (h)", 2),
@@ -149,7 +151,7 @@ def top_blocks_table(blocks: BlockFrame) -> Table:
     )
 
 
-def conflicts_table(data: InsightsData) -> Table:
+def conflicts_table(data: InsightsData, link: CellLink | None = None) -> Table:
     conflicts = data.conflicts
     starts_a = mjd_to_iso(np.array([c.start_a_mjd for c in conflicts]))
     stops_a = mjd_to_iso(np.array([c.stop_a_mjd for c in conflicts]))
@@ -157,8 +159,8 @@ def conflicts_table(data: InsightsData) -> Table:
     stops_b = mjd_to_iso(np.array([c.stop_b_mjd for c in conflicts]))
     return Table(
         (
-            Column("Block A"),
-            Column("Block B"),
+            Column("Block A", link=link),
+            Column("Block B", link=link),
             Column("A start (UTC)", utc=True),
             Column("A stop (UTC)", utc=True),
             Column("B start (UTC)", utc=True),

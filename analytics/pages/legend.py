@@ -9,7 +9,7 @@ import numpy as np
 
 from analytics.models import PriorityBucket
 from schedules.mjd import mjd_to_iso
-from tsi_site.web.charts import Empty, escape
+from tsi_site.web.charts import Empty, escape, plotly_dates
 from tsi_site.web.tables import Column, Table
 
 BUCKET_LABELS = dict(PriorityBucket.choices)
@@ -75,6 +75,85 @@ def no_blocks(total: int | None) -> Empty:
 
 def status_labels(is_scheduled: np.ndarray) -> list[str]:
     return [(SCHEDULED if flag else UNSCHEDULED).label for flag in is_scheduled.tolist()]
+
+
+# The sky pages: the Sun's twilights from light to dark, the night, and the Moon.
+TWILIGHT_COLOURS = {
+    "Civil twilight": "#fde9b8",
+    "Nautical twilight": "#a9c6e8",
+    "Astronomical twilight": "#5a7fb5",
+    "Night (Sun below −18°)": "#243a63",
+}
+# Behind curves the twilights are shaded lightly, so the curves stay readable over the night.
+TWILIGHT_SHADE_OPACITY = 0.22
+MOON_COLOUR = "#8a8f98"
+MOON_UP_COLOUR = "#f2d16b"
+DARK_PERIOD_COLOUR = "#332288"
+
+
+def sexagesimal_ra(ra_deg: np.ndarray) -> np.ndarray:
+    """Right ascensions as ``12h34m56.7s``."""
+    tenths = np.rint(np.mod(np.asarray(ra_deg, dtype=np.float64), 360.0) / 15.0 * 36000.0)
+    tenths = tenths.astype(np.int64) % (24 * 36000)
+    hours, rest = np.divmod(tenths, 36000)
+    minutes, rest = np.divmod(rest, 600)
+    return np.array(
+        [
+            f"{h:02d}h{m:02d}m{s / 10:04.1f}s"
+            for h, m, s in zip(hours.tolist(), minutes.tolist(), rest.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def sexagesimal_dec(dec_deg: np.ndarray) -> np.ndarray:
+    """Declinations as ``+12°34′56″``."""
+    dec = np.asarray(dec_deg, dtype=np.float64)
+    seconds = np.rint(np.abs(dec) * 3600.0).astype(np.int64)
+    degrees, rest = np.divmod(seconds, 3600)
+    minutes, rest = np.divmod(rest, 60)
+    signs = np.where(dec < 0, "−", "+")
+    return np.array(
+        [
+            f"{sign}{d:02d}°{m:02d}′{s:02d}″"
+            for sign, d, m, s in zip(
+                signs.tolist(), degrees.tolist(), minutes.tolist(), rest.tolist(), strict=True
+            )
+        ],
+        dtype=object,
+    )
+
+
+def twilight_shapes(
+    periods: dict[str, np.ndarray], first_mjd: float, last_mjd: float, axes: list[tuple[str, str]]
+) -> list[dict]:
+    """Shading of the twilights and the night between two times, over the full height of each
+    (x axis, y axis) panel named: plain shape dicts, set on a layout in one go (adding shapes
+    one by one makes plotly revalidate all of them each time)."""
+    shapes = []
+    for label, rows in periods.items():
+        inside = rows[(rows[:, 1] > first_mjd) & (rows[:, 0] < last_mjd)]
+        inside = np.clip(inside, first_mjd, last_mjd)
+        starts, stops = plotly_dates(inside[:, 0]), plotly_dates(inside[:, 1])
+        colour = TWILIGHT_COLOURS[label]
+        for x_axis, y_axis in axes:
+            shapes += [
+                {
+                    "type": "rect",
+                    "xref": x_axis,
+                    "yref": f"{y_axis} domain",
+                    "x0": start,
+                    "x1": stop,
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": colour,
+                    "opacity": TWILIGHT_SHADE_OPACITY,
+                    "layer": "below",
+                    "line": {"width": 0},
+                }
+                for start, stop in zip(starts, stops, strict=True)
+            ]
+    return shapes
 
 
 def with_reasons(table: Table, reasons: list[str], title: str = "Reason") -> Table:

@@ -15,8 +15,9 @@ from analytics.selectors import TimelineData, timeline
 from analytics.selectors.diagnostics import reasons_by_block_id
 from schedules.mjd import datetime64_to_mjd, mjd_to_datetime64, mjd_to_iso
 from tsi_site.web.charts import Empty, new_figure
+from tsi_site.web.links import block_link, block_urls
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate, preview
-from tsi_site.web.tables import Column, Table
+from tsi_site.web.tables import CellLink, Column, Table
 
 DARK_PERIOD_COLOUR = "#332288"
 COLOUR_STEPS = 32  # bars coloured by a continuous value use this many colours of the scale
@@ -26,7 +27,8 @@ class TimelinePage(ReportPage, page="timeline", form=TimelineForm):
     def content(self, request, schedule, form) -> PageContent:
         data = timeline(schedule, form.filters())
         form.offer_months(data.months)
-        observations = observations_table(data.observations)
+        observations = observations_table(data.observations, block_link(schedule.pk))
+        urls = block_urls(schedule.pk, data.observations.block_id)
         dark_periods = dark_periods_table(data)
         # Observations are scheduled blocks: their reasons need no diagnostics.
         observations = with_reasons(
@@ -42,14 +44,17 @@ class TimelinePage(ReportPage, page="timeline", form=TimelineForm):
                 "dark_periods": preview(dark_periods),
             },
             charts=[
-                ChartSpec("timeline", lambda: timeline_figure(data), lambda: timeline_table(data))
+                ChartSpec(
+                    "timeline", lambda: timeline_figure(data, urls), lambda: timeline_table(data)
+                )
             ],
             tables={"observations": lambda: observations, "dark-periods": lambda: dark_periods},
         )
 
 
-def timeline_figure(data: TimelineData) -> go.Figure | Empty:
-    """Month rows × day-of-month bars, from the same month pieces as ``timeline_table``."""
+def timeline_figure(data: TimelineData, urls: np.ndarray | None = None) -> go.Figure | Empty:
+    """Month rows × day-of-month bars, from the same month pieces as ``timeline_table``;
+    with ``urls`` (one per observation) a click on a bar opens its block."""
     if len(data.observations) == 0:
         if data.scheduled_blocks == 0:
             return Empty("Nothing is scheduled in this schedule.")
@@ -83,7 +88,10 @@ def timeline_figure(data: TimelineData) -> go.Figure | Empty:
     # and validating one colour string per bar is slow in plotly.py.
     level = np.rint((priority - low) / (high - low) * (COLOUR_STEPS - 1)).astype(np.int64)
     palette = sample_colorscale(SEQUENTIAL_SCALE, np.linspace(0, 1, COLOUR_STEPS).tolist())
-    hover = "%{text}<br>Priority %{customdata:.2f}<br>%{hovertext}<extra></extra>"
+    hover = "%{text}<br>Priority %{customdata[1]:.2f}<br>%{hovertext}<extra></extra>"
+    links = np.full(len(obs), "", dtype=object) if urls is None else urls
+    custom = np.empty((len(observed.index), 2), dtype=object)
+    custom[:, 0], custom[:, 1] = links[observed.index], priority
     # The bars take many colours: the legend names them with a neutral swatch, the colour
     # bar gives the scale.
     figure.add_trace(
@@ -113,7 +121,7 @@ def timeline_figure(data: TimelineData) -> go.Figure | Empty:
                 marker={"color": palette[step], "line": {"width": 0}},
                 text=labels[member],
                 textposition="none",
-                customdata=priority[member],
+                customdata=custom[member],
                 hovertext=periods[member],
                 hovertemplate=hover,
             )
@@ -245,10 +253,10 @@ def timeline_table(data: TimelineData) -> Table:
     )
 
 
-def observations_table(observations: BlockFrame) -> Table:
+def observations_table(observations: BlockFrame, link: CellLink | None = None) -> Table:
     return Table(
         (
-            Column("Block ID"),
+            Column("Block ID", link=link),
             Column("Name", wrap=True),
             Column("Priority", 2),
             Column("Start (UTC)", utc=True),

@@ -11,6 +11,12 @@ from analytics.models import BlockAnalytics
 from analytics.selectors import schedule_summary
 from analytics.selectors.diagnostics import KpiComparison, schedule_kpis
 from analytics.transform import SummaryValues
+from schedules.api.sky import (
+    BLOCK_SKY_SCHEMA,
+    FINDINGS_SCHEMA,
+    BlockDetail,
+    block_detail_for,
+)
 from schedules.block_schema import ANALYTICS_COLUMNS, BLOCK_OWN_COLUMNS, TARGET_COLUMNS, Origin
 from schedules.mjd import TIME_FORMS, checked_period, parse_time
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
@@ -270,12 +276,31 @@ class BlockSerializer(serializers.ModelSerializer):
 
 
 class BlockDetailSerializer(BlockSerializer):
-    """One block, with its visibility periods (left out of lists: hundreds per block)."""
+    """One block, with its visibility periods (left out of lists: hundreds per block), its
+    night context (the block page's) and its validation findings."""
 
     visibility_periods = PeriodsField(read_only=True)
+    sky = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
 
     class Meta(BlockSerializer.Meta):
-        fields = [*BlockSerializer.Meta.fields, "visibility_periods"]
+        fields = [*BlockSerializer.Meta.fields, "visibility_periods", "sky", "findings"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._details: dict[int, BlockDetail] = {}
+
+    def _detail(self, block: SchedulingBlock) -> BlockDetail:
+        schedule = self.context["view"].schedule
+        return block_detail_for(self.context["request"], schedule, block, self._details)
+
+    @extend_schema_field(BLOCK_SKY_SCHEMA)
+    def get_sky(self, block: SchedulingBlock) -> dict:
+        return jsonable(self._detail(block).sky)
+
+    @extend_schema_field(FINDINGS_SCHEMA)
+    def get_findings(self, block: SchedulingBlock) -> list:
+        return jsonable(self._detail(block).findings)
 
 
 class IngestJobSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from analytics.filtersets import BlockListFilterSet
+from analytics.forms import BlockSkyForm
 from analytics.selectors.filters import filter_blocks
 from schedules.api.exports import CHUNK_WRITERS, MEDIA_TYPES, export_rows
 from schedules.api.serializers import (
@@ -32,7 +33,7 @@ from schedules.api.serializers import (
     ScheduleUploadSerializer,
 )
 from schedules.models import IngestJob, Schedule, SchedulingBlock
-from schedules.pipeline.jobs import create_ingest_job
+from schedules.pipeline.jobs import UploadNotStored, create_ingest_job
 from schedules.selectors import (
     COMPOSITE_ORDERINGS,
     by_composite_score,
@@ -41,7 +42,7 @@ from schedules.selectors import (
 )
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
 from tsi_site.api.errors import form_errors
-from tsi_site.api.exceptions import PayloadTooLarge
+from tsi_site.api.exceptions import PayloadTooLarge, StorageFull
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
 from tsi_site.request_checks import too_large_message
 from tsi_site.web.downloads import attachment, download_name, native_export_response
@@ -176,7 +177,7 @@ class ScheduleViewSet(
         ],
         responses={
             202: OpenApiResponse(IngestJobSerializer, description="The ingest job."),
-            **error_responses(400, 401, 403, 413, 415, 429),
+            **error_responses(400, 401, 403, 413, 415, 429, 507),
         },
     )
     def create(self, request: Request) -> Response:
@@ -195,15 +196,18 @@ class ScheduleViewSet(
                 for name in UPLOAD_FILES
             }
             upload = document
-        job = create_ingest_job(
-            schedule_file=files["schedule"],
-            visibility_file=files["visibility"],
-            dark_periods_file=files["dark_periods"],
-            name=upload.validated_data.get("name", ""),
-            user=request.user,
-            drop_invalid_periods=upload.validated_data["drop_invalid_periods"],
-            sky=upload.validated_data["sky"],
-        )
+        try:
+            job = create_ingest_job(
+                schedule_file=files["schedule"],
+                visibility_file=files["visibility"],
+                dark_periods_file=files["dark_periods"],
+                name=upload.validated_data.get("name", ""),
+                user=request.user,
+                drop_invalid_periods=upload.validated_data["drop_invalid_periods"],
+                sky=upload.validated_data["sky"],
+            )
+        except UploadNotStored as error:
+            raise StorageFull(str(error)) from None
         body = IngestJobSerializer(job, context=self.get_serializer_context()).data
         # str(): the serializer's URL is a str subclass, which WSGI servers refuse in headers.
         headers = {"Location": str(body["url"])}
@@ -251,11 +255,15 @@ _BLOCK_EXPORT_DESCRIPTION = (
         },
     ),
     retrieve=extend_schema(
-        summary="One block, with its visibility periods",
+        summary="One block, with its visibility periods, night context and findings",
         tags=["blocks"],
+        description="`sky` is the block page's night context: the nights of the schedule with "
+        "their twilights and the Moon, the night the block is shown in and, with "
+        "`altitude=true`, its altitude curve; `site` stands in for a missing location.",
+        parameters=form_parameters(BlockSkyForm),
         responses={
             200: OpenApiResponse(BlockDetailSerializer, description="The block."),
-            **error_responses(*READ_ERRORS),
+            **error_responses(400, *READ_ERRORS),
         },
     ),
 )

@@ -15,13 +15,14 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection
 from django.tasks import task
 from django.utils import timezone
 
 from schedules.formats import InputFile, ScheduleInputError
-from schedules.models import IngestJob
+from schedules.models import UPLOAD_NAME_LENGTH, IngestJob
 from schedules.pipeline.ingest import ingest_schedule
 from schedules.pipeline.sky import SkyOptions
 from schedules.sky.sites import parse_site, site_spec
@@ -105,17 +106,50 @@ def create_ingest_job(
         job.schedule = earlier.schedule
         job.dropped_periods = earlier.dropped_periods
         job.dropped_period_locations = earlier.dropped_period_locations
-    job.schedule_file = schedule_file
-    if visibility_file is not None:
-        job.visibility_file = visibility_file
-    if dark_periods_file is not None:
-        job.dark_periods_file = dark_periods_file
-    job.save()
+    uploads = {
+        "schedule_file": schedule_file,
+        "visibility_file": visibility_file,
+        "dark_periods_file": dark_periods_file,
+    }
+    written: list[str] = []
+    try:
+        for field, upload in uploads.items():
+            if upload is not None:
+                getattr(job, field).name = store_upload(upload, written)
+        job.save()
+    except OSError as error:
+        for name in written:
+            default_storage.delete(name)
+        logger.error("Upload not stored: %s", error)
+        raise UploadNotStored(
+            "The server could not store the upload (its disk may be full); nothing was "
+            "stored. Try again later, or tell the administrators."
+        ) from None
     if job.state == IngestJob.State.QUEUED:
         result = run_ingest_job_task.enqueue(job.pk)
         IngestJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
         job.refresh_from_db()
     return job
+
+
+class UploadNotStored(Exception):
+    """The uploaded files could not be written; nothing of them is left behind."""
+
+
+def store_upload(upload: UploadedFile, written: list[str]) -> str:
+    """The storage name of the upload's content, written once per content: a file of the same
+    bytes and name already stored is reused. Names it writes are appended to ``written``."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    key = digest.hexdigest()
+    name = f"uploads/{key[:2]}/{key}/{upload.name[:UPLOAD_NAME_LENGTH]}"
+    if default_storage.exists(name):
+        return name
+    stored = default_storage.save(name, upload)
+    written.append(stored)
+    return stored
 
 
 def _input_file(field) -> InputFile | None:

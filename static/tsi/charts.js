@@ -11,6 +11,20 @@
     toImageButtonOptions: { format: "png", scale: 2 }
   };
 
+  // Charts that pan with a drag and zoom with the wheel (long time axes, the sky).
+  var SCROLL_ZOOM = "#chart-timeline, #chart-hourglass, #chart-windows";
+
+  /* A point whose customdata is a site path (or an array starting with one) opens it when
+     clicked: how chart points link to their block page. */
+  function openLink(event) {
+    var point = event && event.points && event.points[0];
+    var data = point ? point.customdata : null;
+    var url = Array.isArray(data) ? data[0] : data;
+    if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") {
+      window.location.assign(url);
+    }
+  }
+
   function draw(script) {
     var target = document.getElementById(script.dataset.target);
     if (!target || typeof Plotly === "undefined") {
@@ -24,12 +38,13 @@
       return;
     }
     var config = Object.assign({}, CONFIG, {
-      scrollZoom: target.closest("#chart-timeline") !== null,
+      scrollZoom: target.closest(SCROLL_ZOOM) !== null,
       toImageButtonOptions: Object.assign({}, CONFIG.toImageButtonOptions, {
         filename: script.dataset.target.replace(/^plot-/, "")
       })
     });
     Plotly.newPlot(target, figure.data || [], figure.layout || {}, config).then(function () {
+      target.on("plotly_click", openLink);
       target.classList.add("plotly-chart-ready");
     });
   }

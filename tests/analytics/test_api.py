@@ -227,7 +227,7 @@ def test_unexpected_errors_answer_json_500(client, schedules, monkeypatch):
 
 
 EXAMPLES = [
-    ("sky-map", {"impossible": "include"}, examples.SKY_MAP),
+    ("sky-map", {"impossible": "include", "site": "orm"}, examples.SKY_MAP),
     ("distributions", {}, examples.DISTRIBUTIONS),
     ("visibility-histogram", {"bins": "4"}, examples.VISIBILITY_HISTOGRAM),
     ("timeline", {}, examples.TIMELINE),

@@ -57,6 +57,8 @@ SCHEDULE_PAGES = {
     "distributions": "analytics:distributions",
     "visibility": "analytics:visibility",
     "timeline": "analytics:timeline",
+    "hourglass": "analytics:hourglass",
+    "alt-az": "analytics:alt-az",
     "insights": "analytics:insights",
     "trends": "analytics:trends",
     "compare": "analytics:compare",

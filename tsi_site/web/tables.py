@@ -9,6 +9,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+# A cell's value → the URL a page links it to, or None for no link.
+CellLink = Callable[[object], str | None]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -20,6 +23,7 @@ class Column:
     page: bool = True  # shown on the page; every column is in the CSV
     width: str = ""  # class of the column's header on a page: a width hint (tsi.css)
     detail: str = ""  # title of a (CSV-only) column whose text a page shows under this one
+    link: CellLink | None = None  # a page links each cell to this URL of its value; not the CSV
 
     @property
     def classes(self) -> str:
@@ -32,6 +36,7 @@ class Cell(NamedTuple):
     wrap: bool
     css: str = ""  # class attribute of the cell on a page
     detail: str = ""  # a second, smaller line under the text on a page
+    link: str = ""  # where the text links to on a page
 
 
 class HeaderCell(NamedTuple):
@@ -90,7 +95,8 @@ class Table:
                     other = self.header.index(column.detail)
                     detail = self._text(row, other, self.columns[other])
                 text = self._text(row, index, column)
-                cells.append(Cell(text, column.wrap, column.classes, detail))
+                link = column.link(row[index]) if column.link and not missing(row[index]) else ""
+                cells.append(Cell(text, column.wrap, column.classes, detail, link or ""))
         return cells
 
     def _text(self, row: Sequence, index: int, column: Column) -> str:

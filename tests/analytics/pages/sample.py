@@ -53,6 +53,8 @@ PAGES = [
     "analytics:distributions",
     "analytics:visibility",
     "analytics:timeline",
+    "analytics:hourglass",
+    "analytics:alt-az",
     "analytics:insights",
     "analytics:trends",
     "analytics:compare",
@@ -117,18 +119,27 @@ def floats(values) -> list[float | None]:
     return [None if value == "" else float(value) for value in values]
 
 
+def sky_markers(figure: dict) -> list[dict]:
+    """The sky map's marker traces (not its grid, lines and labels)."""
+    return [trace for trace in figure["data"] if trace.get("mode") == "markers" and "text" in trace]
+
+
+def marker_count(label: str) -> int:
+    """How many blocks a sky map marker stands for: its label says "<b>N blocks</b>" if many."""
+    found = re.match(r"<b>(\d+) blocks</b>", label)
+    return int(found.group(1)) if found else 1
+
+
 def chart_arrays(figure: dict, chart: str) -> dict[str, list]:
     """The arrays each chart draws, keyed like the CSV columns they must equal."""
     data = figure["data"]
-    if chart == "sky-map":
+    if chart == "sky-map":  # one marker per target and legend class, with its block count
         return {
-            "Block ID": [
-                html.unescape(re.match(r"<b>(.*?)</b>", label).group(1))
-                for trace in data
-                for label in trace["text"]
-            ],
-            "RA (°)": [x for trace in data for x in trace["x"]],
-            "Dec (°)": [y for trace in data for y in trace["y"]],
+            "Priority bucket|x|y|count": sorted(
+                (trace["name"].split(" priority")[0], x, y, marker_count(label))
+                for trace in sky_markers(figure)
+                for x, y, label in zip(trace["x"], trace["y"], trace["text"], strict=True)
+            )
         }
     if chart.endswith("-histogram"):
         return {"Scheduled": data[0]["y"], "Unscheduled": data[1]["y"]}

@@ -4,13 +4,15 @@ chart's data as CSV, shows filter errors, escapes user strings and checks permis
 from __future__ import annotations
 
 import html
+from collections import Counter
 
+import numpy as np
 import pytest
 from django.urls import reverse
 
 from analytics.pages.distributions import priority_violin_figure
 from analytics.pages.insights import correlation_figure
-from analytics.pages.sky_map import sky_map_figure
+from analytics.pages.sky_map import project, sky_map_figure
 from analytics.pages.timeline import timeline_figure
 from analytics.pages.trends import (
     NOTHING_SCHEDULED,
@@ -122,15 +124,6 @@ def test_empty_schedule_pages_explain_why_there_is_no_chart(reader, schedules, n
     assert not figures(response)
 
 
-def in_figure_order(rows: list[dict], chart: str, figure: dict) -> list[dict]:
-    """The CSV rows in the order the figure draws them (the sets must be equal)."""
-    if chart == "sky-map":  # drawn group by group
-        drawn = chart_arrays(figure, chart)["Block ID"]
-        assert sorted(drawn) == sorted(row["Block ID"] for row in rows)
-        return sorted(rows, key=lambda row: drawn.index(row["Block ID"]))
-    return rows
-
-
 @pytest.mark.parametrize(
     ("name", "query"),
     [
@@ -147,11 +140,23 @@ def test_every_chart_csv_is_the_chart_data(reader, normal, name, query):
     drawn = figures(reader.get(url, query))
     assert drawn
     for chart, figure in drawn.items():
-        rows = in_figure_order(csv_rows(reader.get(url, {**query, "csv": chart})), chart, figure)
+        rows = csv_rows(reader.get(url, {**query, "csv": chart}))
         for column, values in chart_arrays(figure, chart).items():
             if column == "Month|From day":
                 pairs = sorted((row["Month"], float(row["From day"])) for row in rows)
                 assert pairs == values
+                continue
+            if column == "Priority bucket|x|y|count":  # the page's default all-sky map
+                x, y = project(
+                    floats(row["RA (°)"] for row in rows),
+                    floats(row["Dec (°)"] for row in rows),
+                    "aitoff",
+                    flip_ra=True,
+                )
+                groups = Counter(zip([row["Priority bucket"] for row in rows], x, y, strict=True))
+                expected = sorted((*key, count) for key, count in groups.items())
+                assert [row[::3] for row in expected] == [row[::3] for row in values]
+                assert np.allclose([row[1:3] for row in expected], [row[1:3] for row in values])
                 continue
             found = [row[column] for row in rows]
             if column == "Block ID":
@@ -205,7 +210,8 @@ def test_user_strings_are_escaped_in_pages_and_figures(reader, normal):
         for _, text in FIGURE.findall(content):
             assert "<" not in text and ">" not in text
     timeline_page = reader.get(page_url("analytics:timeline", normal)).content.decode()
-    assert "<td>&lt;i&gt;A&lt;/i&gt;</td>" in timeline_page
+    # The id is escaped as text and quoted in its link.
+    assert '?source_id=%3Ci%3EA%3C%2Fi%3E">&lt;i&gt;A&lt;/i&gt;</a></td>' in timeline_page
     drawn = figures(reader.get(page_url("analytics:timeline", normal)))["timeline"]["data"]
     labels = [label for trace in drawn if "text" in trace for label in trace["text"]]
     assert "<b>&lt;i&gt;A&lt;/i&gt;</b> &lt;b&gt;bold&lt;/b&gt; &amp; co" in labels

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.urls import reverse
+
 from analytics.pages.timeline import (
     DARK_PERIOD,
     OBSERVATION,
@@ -34,7 +36,7 @@ def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
     drawn = sorted(
         (month, base, priority, text)
         for trace in observed
-        for month, base, priority, text in zip(
+        for month, base, (_, priority), text in zip(
             trace["y"], trace["base"], trace["customdata"], trace["text"], strict=True
         )
     )
@@ -47,7 +49,7 @@ def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
     assert colour_bar["marker"]["cmin"] == min(priorities)
     assert colour_bar["marker"]["cmax"] == max(priorities)
     # the lowest priority gets the first colour of the scale, the highest the last
-    colours = {p: t["marker"]["color"] for t in observed for p in t["customdata"]}
+    colours = {p: t["marker"]["color"] for t in observed for _, p in t["customdata"]}
     assert colours[min(priorities)] == "rgb(68, 1, 84)"
     assert colours[max(priorities)] == "rgb(253, 231, 37)"
 
@@ -70,7 +72,9 @@ def test_timeline_page_matches_the_selector_and_filters_the_table(reader, normal
     assert found["months"] == num(len(data.months))
     content = response.content.decode()
     table = content[content.index('id="table-observations"') :]
-    assert "<td>E</td>" in table and "<td>m00</td>" not in table
+    lookup = reverse("analytics:block-lookup", args=[normal.pk])
+    assert f'<td><a href="{lookup}?source_id=E">E</a></td>' in table
+    assert ">m00</a></td>" not in table
 
 
 def test_timeline_offers_the_schedule_months(reader, normal):
