@@ -143,8 +143,9 @@ def store_upload(upload: UploadedFile, written: list[str]) -> str:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    key = digest.hexdigest()
-    name = f"uploads/{key[:2]}/{key}/{upload.name[:UPLOAD_NAME_LENGTH]}"
+    # 112 bits of the digest name the content; the path stays within FileField's 100 characters.
+    key = digest.hexdigest()[:28]
+    name = f"uploads/{key[:2]}/{key[2:]}/{upload.name[:UPLOAD_NAME_LENGTH]}"
     if default_storage.exists(name):
         return name
     stored = default_storage.save(name, upload)
