@@ -118,7 +118,9 @@ def test_sky_map_hover_label_shows_markup_as_text(
 ):
     block = hostile_blocks(scheduled=True)[index]
     sign_in(staff_user)
-    page.goto(reverse("analytics:sky-map", args=[hostile_schedule.pk]))
+    # The RA/Dec plane, RA to the right: the axes are RA and Dec themselves.
+    url = reverse("analytics:sky-map", args=[hostile_schedule.pk])
+    page.goto(f"{url}?projection=equirectangular&flip_ra=false")
     wait_for_charts(page)
     page.locator("#plot-sky-map").scroll_into_view_if_needed()
     point = page.evaluate(SKY_POSITION, ["plot-sky-map", block["ra_deg"], block["dec_deg"]])
