@@ -11,6 +11,8 @@ PRODUCTION_ENVIRONMENT = {
     "ALLOWED_HOSTS": "tsi.example.org",
     "DATABASE_URL": "sqlite:////tmp/tsi-deploy-check.sqlite3",
     "PATH": "/usr/bin:/bin",
+    # A production host has no development .env: `make run` writes one into the checkout.
+    "TSI_ENV_FILE": "/nonexistent/tsi.env",
 }
 
 
