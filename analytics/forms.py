@@ -128,6 +128,16 @@ class SkyMapForm(BlockFilterSet):
         initial="true",
         label="Right ascension",
     )
+    display = forms.ChoiceField(
+        choices=[
+            ("auto", "Markers, or density above 2,000 targets"),
+            ("markers", "Markers (WebGL above 2,000 targets)"),
+            ("density", "Density of blocks"),
+        ],
+        required=False,
+        initial="auto",
+        label="Show",
+    )
     site = SiteField(help_text=SITE_HELP + "; draws the declinations that never rise high enough")
 
     def filter_values(self) -> dict:

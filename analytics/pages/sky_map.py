@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sequential
 
 from analytics.forms import SkyMapForm
 from analytics.pages.legend import (
@@ -37,8 +38,12 @@ from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate
 from tsi_site.web.tables import CellLink, Column, Table
 
 ALL_SKY = ("aitoff", "mollweide")
-# Above this many drawn targets the markers go to WebGL: SVG takes seconds at 25,000.
-WEBGL_TARGETS = 2000
+AUTO, MARKERS, DENSITY = "auto", "markers", "density"
+# Above this many targets markers stop being readable (and SVG takes seconds at 25,000): the
+# map shows their density, or draws markers with WebGL when asked to.
+CROWDED_TARGETS = 2000
+CELL_DEG = 2.0  # density cells, in map degrees
+DENSITY_SCALE = sequential.YlGnBu  # light to dark: few blocks pale on the white sky
 GRID_COLOUR = "#d5dae0"
 LABEL_COLOUR = "#6b7280"
 GALACTIC_COLOUR = "#7b3294"
@@ -66,6 +71,7 @@ class SkyMapPage(ReportPage, page="sky-map", form=SkyMapForm):
                         projection=options["projection"],
                         flip_ra=options["flip_ra"],
                         urls=urls,
+                        display=options["display"],
                     ),
                     lambda: table,
                 )
@@ -106,6 +112,49 @@ def project(
     return np.degrees(longitude) * np.cos(theta), 90.0 * np.sin(theta)
 
 
+def density_grid(
+    ra_deg: np.ndarray, dec_deg: np.ndarray, projection: str, flip_ra: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blocks per ``CELL_DEG`` cell of the map: (x centres, y centres, counts (y, x))."""
+    x, y = project(ra_deg, dec_deg, projection, flip_ra)
+    low_x, high_x = (-180.0, 180.0) if projection in ALL_SKY else (0.0, 360.0)
+    x_edges = np.arange(low_x, high_x + CELL_DEG / 2, CELL_DEG)
+    y_edges = np.arange(-90.0, 90.0 + CELL_DEG / 2, CELL_DEG)
+    counts, _, _ = np.histogram2d(y, x, bins=[y_edges, x_edges])
+    return (x_edges[:-1] + x_edges[1:]) / 2, (y_edges[:-1] + y_edges[1:]) / 2, counts
+
+
+def density_trace(
+    ra_deg: np.ndarray, dec_deg: np.ndarray, projection: str, flip_ra: bool
+) -> go.Heatmap:
+    """The density on a logarithmic colour scale (a few popular targets would otherwise wash
+    out the rest of the sky); the hover gives each cell's count."""
+    x, y, counts = density_grid(ra_deg, dec_deg, projection, flip_ra)
+    where = "" if projection in ALL_SKY else "<br>RA %{x:.0f}°, Dec %{y:.0f}°"
+    ticks = [
+        value for value in (1, 3, 10, 30, 100, 300, 1000, 3000, 10000) if value <= counts.max()
+    ]
+    with np.errstate(divide="ignore"):
+        shade = np.where(counts > 0, np.log10(counts), np.nan)  # empty cells show the sky
+    return go.Heatmap(
+        x=x,
+        y=y,
+        z=shade,
+        customdata=counts,
+        colorscale=DENSITY_SCALE,
+        zmin=0,
+        hoverongaps=False,
+        colorbar={
+            "title": {"text": "Blocks per cell"},
+            "thickness": 14,
+            "tickvals": np.log10(ticks).tolist(),
+            "ticktext": [f"{value:,}" for value in ticks],
+        },
+        hovertemplate="%{customdata:,} blocks" + where + "<extra></extra>",
+        name="Density of blocks",
+    )
+
+
 def _line(
     ra: np.ndarray, dec: np.ndarray, projection: str, flip_ra: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -124,7 +173,10 @@ def sky_map_figure(
     projection: str,
     flip_ra: bool,
     urls: np.ndarray | None = None,
+    display: str = AUTO,
 ) -> go.Figure | Empty:
+    """One marker per target (``display`` markers, or auto below ``CROWDED_TARGETS``), else the
+    density of blocks per cell of the map."""
     points = data.points
     if data.shown_blocks == 0:
         return no_blocks(data.total_blocks)
@@ -150,13 +202,33 @@ def sky_map_figure(
         dragmode="pan",
         hovermode="closest",
     )
+    crowded = len(groups.first) > CROWDED_TARGETS
+    if display == DENSITY or (display == AUTO and crowded):
+        figure.add_trace(density_trace(points.ra_deg, points.dec_deg, projection, flip_ra))
+        _background(figure, data, projection, flip_ra)
+        # Under the map: above it the legend takes the room.
+        figure.add_annotation(
+            text=f"{len(points):,} blocks on {len(groups.first):,} targets, as a density in "
+            f"{CELL_DEG:g}° cells: filter to fewer than {CROWDED_TARGETS:,} targets (or show "
+            "markers) to open each one",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.0,
+            yanchor="top",
+            yshift=-4 if all_sky else -52,  # the plane has its RA axis there
+            showarrow=False,
+            font={"size": 12, "color": LABEL_COLOUR},
+        )
+        figure.update_layout(margin={"b": 36 if all_sky else 96})
+        return figure
     _background(figure, data, projection, flip_ra)
-    webgl = len(groups.first) > WEBGL_TARGETS
+    webgl = crowded  # markers asked for: WebGL keeps thousands of them fast
     share = groups.requested_hours / max(float(groups.requested_hours.max()), 1e-9)
     # Crowded maps get smaller markers so that the sky stays readable.
     sizes = (5.0 + 12.0 * np.sqrt(share)) * max(0.4, min(1.0, (1500 / len(groups.first)) ** 0.5))
     x, y = project(points.ra_deg[groups.first], points.dec_deg[groups.first], projection, flip_ra)
-    hover = _group_hover(points, groups)
+    hover = _group_hover(points, groups, brief=webgl)
     labels = _group_labels(points, groups)
     # Plain string arrays: plotly checks lists and object arrays item by item.
     links = np.asarray(urls[groups.first], dtype=str)
@@ -237,14 +309,16 @@ def _group_labels(points, groups: TargetGroups) -> np.ndarray:
     return labels.astype(str)
 
 
-def _group_hover(points, groups: TargetGroups) -> np.ndarray:
-    """Coordinates, priority (a range for a group), requested time and status, short: at
-    25,000 targets every character is 25 kB of page."""
+def _group_hover(points, groups: TargetGroups, *, brief: bool) -> np.ndarray:
+    """Coordinates, then priority (a range for a group), requested time and status unless
+    ``brief``: at 25,000 targets every character is 25 kB of page, and a click shows all."""
     first = groups.first
     coordinates = np.char.add(
         np.char.add("RA ", sexagesimal_ra(points.ra_deg[first]).astype(str)),
         np.char.add("  Dec ", sexagesimal_dec(points.dec_deg[first]).astype(str)),
     )
+    if brief:
+        return coordinates
     high = points.priority[first]
     low = groups.priority_low
     priority = np.where(

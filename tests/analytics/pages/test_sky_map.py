@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from analytics.pages.legend import block_labels
-from analytics.pages.sky_map import project, sky_map_figure
+from analytics.pages.sky_map import density_grid, project, sky_map_figure
 from analytics.selectors import SkyMapFilters, sky_map
 from analytics.templatetags.tsi_format import num
 from schedules.models import SchedulingBlock
@@ -19,8 +19,10 @@ from tests.analytics.pages.sample import (
     HTML_ID,
     HTML_NAME,
     cards,
+    csv_rows,
     figure_dict,
     figures,
+    floats,
     marker_count,
     page_url,
     sky_markers,
@@ -187,11 +189,35 @@ def test_markers_and_table_rows_link_to_block_pages(reader, sky):
     assert f'href="{lookup}?source_id=m13"' in response.content.decode()
 
 
-def test_many_targets_are_drawn_with_webgl(store_schedule):
+def test_crowded_maps_show_a_density_or_webgl_markers(store_schedule, reader):
     blocks = [
         dict(source_id=f"b{i}", ra_deg=(i * 7.3) % 360, dec_deg=-80 + (i * 0.061) % 160)
         for i in range(2100)
     ]
-    data = sky_map(store_schedule(blocks, name="many"), SkyMapFilters(exclude_impossible=False))
-    figure = figure_dict(sky_map_figure(data, color_by="bucket", projection="aitoff", flip_ra=True))
-    assert {trace["type"] for trace in sky_markers(figure)} == {"scattergl"}
+    schedule = store_schedule(blocks, name="many")
+    data = sky_map(schedule, SkyMapFilters(exclude_impossible=False))
+    crowded = figure_dict(
+        sky_map_figure(data, color_by="bucket", projection="aitoff", flip_ra=True)
+    )
+    assert not sky_markers(crowded)
+    (density,) = [trace for trace in crowded["data"] if trace["type"] == "heatmap"]
+    counts = np.array(density["customdata"], dtype=float)  # z is their logarithm
+    assert np.allclose(
+        10 ** np.nan_to_num(np.array(density["z"], dtype=float), nan=-np.inf), counts
+    )
+    assert counts.sum() == data.shown_blocks == 2100
+    _, _, expected = density_grid(data.points.ra_deg, data.points.dec_deg, "aitoff", True)
+    assert np.array_equal(counts, expected)
+    # The chart's data is its CSV's: the listed blocks fall in the same cells.
+    url = page_url("analytics:sky-map", schedule)
+    rows = csv_rows(reader.get(url, {"impossible": "include", "csv": "sky-map"}))
+    ra = np.array(floats(row["RA (°)"] for row in rows))
+    dec = np.array(floats(row["Dec (°)"] for row in rows))
+    assert np.array_equal(density_grid(ra, dec, "aitoff", True)[2], expected)
+    markers = figure_dict(
+        sky_map_figure(
+            data, color_by="bucket", projection="aitoff", flip_ra=True, display="markers"
+        )
+    )
+    assert {trace["type"] for trace in sky_markers(markers)} == {"scattergl"}
+    assert drawn_blocks(markers) == 2100
