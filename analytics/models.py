@@ -96,6 +96,18 @@ class ScheduleSummary(models.Model):
     gap_mean_hours = models.FloatField(null=True)
     gap_median_hours = models.FloatField(null=True)
     priority_capture_ratio = models.FloatField()
+    scheduled_fraction_of_operable = models.FloatField(
+        null=True, help_text="KPI: scheduled time inside operable time ÷ operable hours"
+    )
+    visibility_use = models.FloatField(
+        null=True, help_text="KPI: min(1, scheduled operable time ÷ union of usable windows)"
+    )
+    priority_alignment = models.FloatField(
+        null=True, help_text="KPI: min(1, mean priority of scheduled ÷ mean priority)"
+    )
+    gap_compactness = models.FloatField(
+        null=True, help_text="KPI: clamp(1 − p90 idle gap ÷ operable hours)"
+    )
     composite_score = models.FloatField(
         null=True, help_text="Mean of the five diagnostic KPIs (DESIGN §13), in [0, 1]"
     )

@@ -49,8 +49,12 @@ class SummaryValues:
     gap_mean_hours: float | None
     gap_median_hours: float | None
     priority_capture_ratio: float
-    # The diagnostics' composite score (DESIGN §13), stored so schedule lists can sort by it;
-    # None in summaries written before it existed.
+    # The diagnostics' KPIs (DESIGN §13; scheduling_rate above is the first), stored so lists
+    # and environments rank by them without recomputing; None in summaries written before.
+    scheduled_fraction_of_operable: float | None
+    visibility_use: float | None
+    priority_alignment: float | None
+    gap_compactness: float | None
     composite_score: float | None
 
 
@@ -94,6 +98,7 @@ def compute_summary(
     priority_total = float(priority.sum())
     start, stop = metrics.scheduled_start_mjd[scheduled], metrics.scheduled_stop_mjd[scheduled]
     gap_count, gap_mean, gap_median = gap_statistics(start, stop)
+    kpis = headline_kpis(data)
     return SummaryValues(
         total_blocks=block_count,
         scheduled_blocks=scheduled_count,
@@ -128,7 +133,11 @@ def compute_summary(
         priority_capture_ratio=(
             float(priority[scheduled].sum()) / priority_total if priority_total else 0.0
         ),
-        composite_score=headline_kpis(data).composite,
+        scheduled_fraction_of_operable=kpis.scheduled_fraction_of_operable,
+        visibility_use=kpis.visibility_use,
+        priority_alignment=kpis.priority_alignment,
+        gap_compactness=kpis.gap_compactness,
+        composite_score=kpis.composite,
     )
 
 

@@ -5,8 +5,9 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.db import router, transaction
+from django.db.models import Count
 
-from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
+from schedules.models import Environment, IngestJob, Schedule, SchedulingBlock, Target
 from schedules.pipeline.refresh import ContentClash, refresh_after_edit, refresh_analytics
 from tsi_site.web.admin import ReadableNumbersAdmin
 from tsi_site.web.downloads import native_export_response
@@ -71,6 +72,8 @@ class ScheduleAdmin(SummaryCountsMixin, ReadableNumbersAdmin):
         "location_lon_deg",
         "location_height_m",
         "dark_period_count",
+        "structure_fingerprint",
+        "environment",
     )
     # The period arrays can hold hundreds of thousands of numbers: never render them in a form.
     exclude = ("dark_periods", "possible_periods")
@@ -85,6 +88,28 @@ class ScheduleAdmin(SummaryCountsMixin, ReadableNumbersAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # schedules arrive through ingest (command, upload page or API)
+
+
+@admin.register(Environment)
+class EnvironmentAdmin(ReadableNumbersAdmin):
+    list_display = ("name", "schedule_count", "created_at", "short_fingerprint")
+    search_fields = ("name", "=fingerprint")
+    readonly_fields = ("fingerprint", "created_at")
+    raw_id_fields = ("baseline",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(schedule_count=Count("schedules"))
+
+    @admin.display(description="schedules", ordering="schedule_count")
+    def schedule_count(self, obj: Environment) -> int:
+        return obj.schedule_count
+
+    @admin.display(description="fingerprint")
+    def short_fingerprint(self, obj: Environment) -> str:
+        return obj.fingerprint[:12]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # environments are made at ingest, one per structure fingerprint
 
 
 class RefreshesSchedules:

@@ -56,6 +56,33 @@ class Target(models.Model):
         return f"{label} ({self.ra_deg:.4f}, {self.dec_deg:+.4f})"
 
 
+class Environment(models.Model):
+    """Schedules answering one problem (equal structure fingerprints, DESIGN §14): comparable
+    runs of different algorithms, weights or seeds. Made at ingest, never edited by hand except
+    its name and baseline."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    baseline = models.ForeignKey(
+        "Schedule",
+        null=True,
+        blank=True,
+        on_delete=models.DB_SET_NULL,
+        related_name="+",
+        help_text="The schedule the others' KPIs are measured against (blank: the first uploaded).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("schedules:environment", args=[self.pk])
+
+
 class Schedule(models.Model):
     """One uploaded schedule; same name, new content ⇒ next version."""
 
@@ -102,6 +129,20 @@ class Schedule(models.Model):
         "computed or none), the Moon option and the method of computed ones.",
     )
     notes = models.TextField(blank=True, default="")
+    structure_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_index=True,
+        help_text="SHA-256 of the site, period, block ids and constraints (DESIGN §14).",
+    )
+    environment = models.ForeignKey(
+        Environment,
+        null=True,
+        blank=True,
+        on_delete=models.DB_SET_NULL,
+        related_name="schedules",
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -258,6 +299,12 @@ class IngestJob(models.Model):
     )
     dropped_period_locations = models.JSONField(
         default=list, blank=True, help_text="Where the first dropped periods were (file: path)."
+    )
+    batch = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Jobs of one bulk upload share it; their summary reads them together.",
     )
 
     class Meta:

@@ -20,6 +20,7 @@ from django.db.models import Max
 from analytics.transform import TransformResult, transform
 from schedules.formats import DroppedPeriods, InputFile, read_schedule
 from schedules.models import Schedule
+from schedules.pipeline.environments import assign_environment
 from schedules.pipeline.load import store_schedule_content
 from schedules.pipeline.sky import SkyOptions, SkyRecord, complete_sky
 from schedules.schedule_data import ScheduleData
@@ -181,6 +182,7 @@ def ingest_schedule_data(
         if existing is not None:
             return _outcome(existing, False, checksum, existing.name, timer, data, dropped, record)
         schedule = _create_schedule(data, result, checksum, name, uploaded_by, dropped, record)
+        assign_environment(schedule, data)
         store_schedule_content(schedule, data, result, progress=lambda f: report("load", f))
     report("load", 1.0)
     logger.info(

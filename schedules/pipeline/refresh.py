@@ -10,6 +10,7 @@ from django.db import transaction
 from analytics.models import BlockAnalytics, ScheduleSummary
 from analytics.transform import TransformResult, transform
 from schedules.models import Schedule
+from schedules.pipeline.environments import assign_environment
 from schedules.pipeline.load import store_analytics, store_findings
 from schedules.selectors import load_schedule_data
 from validation.models import ValidationResult
@@ -46,6 +47,7 @@ def refresh_analytics(schedule: Schedule) -> TransformResult:
     ValidationResult.objects.filter(schedule=schedule).delete()
     store_analytics(schedule, data, block_ids, result)
     store_findings(schedule, block_ids, result.findings)
+    assign_environment(schedule, data)
     Schedule.objects.filter(pk=schedule.pk).update(
         possible_periods=result.possible_periods.tolist(),
         block_count=data.block_count,

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
+from analytics.diagnostics.kpis import KPI_NAMES
 from analytics.diagnostics.report import diagnose
 from analytics.models import ScheduleSummary
 from analytics.transform import gap_statistics, spearman_correlations, transform
@@ -152,7 +153,11 @@ class TestSummary:
             "gap_mean_hours": 1.5,
             "gap_median_hours": 1.5,
             "priority_capture_ratio": pytest.approx(10 / 21),
-            # The diagnostics' own figure, stored so that schedule lists can sort by it.
+            # The diagnostics' own figures, stored so that lists and environments rank by them.
+            **{
+                name: getattr(diagnose(four_block_schedule()).kpis, name)
+                for name in KPI_NAMES[1:]
+            },
             "composite_score": diagnose(four_block_schedule()).kpis.composite,
         }
 
