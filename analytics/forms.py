@@ -438,3 +438,39 @@ class AltAzForm(QueryForm):
             nights=data.get("nights") or 1,
             step_minutes=data.get("step") or DEFAULT_STEP_MINUTES,
         )
+
+
+class EnvironmentListForm(QueryForm):
+    q = search_field("an environment's or one of its schedules' name")
+
+
+class EnvironmentForm(QueryForm):
+    """The schedule the others are measured against, for this view only."""
+
+    baseline = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Baseline",
+        help_text="Schedule id; the environment's chosen baseline, else its first upload.",
+    )
+
+
+class EnvironmentRenameForm(forms.Form):
+    name = forms.CharField(max_length=255, strip=True, label="Name")
+
+
+class EnvironmentBaselineForm(forms.Form):
+    """Keep a baseline for everyone: one of the environment's schedules, or none (the first)."""
+
+    baseline = forms.ModelChoiceField(
+        queryset=Schedule.objects.none(),
+        required=False,
+        label="Baseline",
+        empty_label="The first uploaded",
+    )
+
+    def __init__(self, data=None, *, environment, **kwargs) -> None:
+        super().__init__(data, initial={"baseline": environment.baseline_id}, **kwargs)
+        field = self.fields["baseline"]
+        field.queryset = environment.schedules.order_by("uploaded_at", "id")
+        field.label_from_instance = lambda schedule: f"{schedule} (#{schedule.pk})"

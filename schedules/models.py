@@ -80,7 +80,7 @@ class Environment(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("schedules:environment", args=[self.pk])
+        return reverse("environments:detail", args=[self.pk])
 
 
 class Schedule(models.Model):

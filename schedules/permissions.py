@@ -17,3 +17,8 @@ def can_upload(user) -> bool:
 
 def can_delete(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("schedules.delete_schedule"))
+
+
+def can_change_environment(user) -> bool:
+    """Rename an environment or keep its baseline."""
+    return bool(user and user.is_authenticated and user.has_perm("schedules.change_environment"))

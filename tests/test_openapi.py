@@ -23,6 +23,8 @@ ENDPOINTS = {
     "/api/v1/jobs/": {"get"},
     "/api/v1/jobs/{job_id}/": {"get"},
     "/api/v1/schedules/": {"get", "post"},
+    "/api/v1/environments/": {"get"},
+    "/api/v1/environments/{environment_id}/": {"get", "patch"},
     "/api/v1/schedules/{schedule_id}/": {"get", "delete"},
     "/api/v1/schedules/{schedule_id}/export/": {"get"},
     "/api/v1/schedules/{schedule_id}/blocks/": {"get"},
@@ -132,6 +134,7 @@ def stored(store_schedule, db) -> dict[str, int | str]:
         "other_id": second.pk,
         "block_id": first.blocks.first().pk,
         "job_id": job.pk,
+        "environment_id": first.environment_id,
         "token": Token.objects.create(user=staff).key,
     }
 
@@ -159,7 +162,7 @@ CHECKS = [
     schemathesis.checks.content_type_conformance,
     schemathesis.checks.response_schema_conformance,
 ]
-PATH_IDS = ("schedule_id", "other_id", "block_id", "job_id")
+PATH_IDS = ("schedule_id", "other_id", "block_id", "job_id", "environment_id")
 
 
 def test_read_endpoints_answer_what_the_schema_says(api_schema, stored):

@@ -43,6 +43,7 @@ class World:
     block: int
     job: int
     others_job: int
+    environment: int
     missing: int = 999_999
 
 
@@ -117,6 +118,12 @@ PAGES = {
     "validation CSV": Row("GET", f"{S}/validation/?csv=issues", READ_PAGE),
     "native export": Row("GET", f"{S}/export/", READ_PAGE),
     "missing schedule": Row("GET", "/schedules/{missing}/", (LOGIN, 404, 404, 404, 404)),
+    "environments": Row("GET", "/environments/", READ_PAGE),
+    "environment": Row("GET", "/environments/{environment}/", READ_PAGE),
+    "environment CSV": Row("GET", "/environments/{environment}/?csv=ranking", READ_PAGE),
+    "environment rename": Row(
+        "POST", "/environments/{environment}/", (LOGIN, 403, 403, 403, 403), lambda: {"name": "x"}
+    ),
     "admin": Row("GET", "/admin/", (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN)),
 }
 
@@ -146,6 +153,8 @@ API = {
     "fragmentation": Row("GET", f"{A}/fragmentation/", READ_API),
     "diagnostics": Row("GET", f"{A}/diagnostics/", READ_API),
     "gate": Row("GET", f"{A}/gate/?fail_if=kpis.composite%3E%3D0", READ_API),
+    "environments": Row("GET", "/api/v1/environments/", READ_API),
+    "environment": Row("GET", "/api/v1/environments/{environment}/", READ_API),
     "jobs": Row("GET", "/api/v1/jobs/", (401, 200, 200, 200, 401)),
     "own job": Row("GET", "/api/v1/jobs/{job}/", (401, 404, 200, 200, 401)),
     "another user's job": Row("GET", "/api/v1/jobs/{others_job}/", (401, 404, 404, 200, 401)),
@@ -196,6 +205,7 @@ def world(users, store_schedule) -> World:
         block=SchedulingBlock.objects.filter(schedule=schedule).earliest("id").pk,
         job=job(users["uploader"]),
         others_job=job(make_user("someone else", upload=True)),
+        environment=schedule.environment_id,
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="schedules:home"), name="logout"),
     path("", include("schedules.urls")),
     path("schedules/<int:schedule_id>/", include("analytics.urls")),
+    path("environments/", include("analytics.environment_urls")),
     path("schedules/<int:schedule_id>/validation/", include("validation.urls")),
     path("api/", include("tsi_site.api_urls")),
     path("admin/", admin.site.urls),

@@ -2,11 +2,22 @@
 
 from django.urls import path
 
-from analytics.api import diagnostics, sky, views
+from analytics.api import diagnostics, environments, sky, views
 
 SCHEDULE = "schedules/<dbid:schedule_id>/"
+ENVIRONMENT = "environments/<dbid:environment_id>/"
 
 urlpatterns = [
+    path(
+        "environments/",
+        environments.EnvironmentViewSet.as_view({"get": "list"}),
+        name="environment-list",
+    ),
+    path(
+        ENVIRONMENT,
+        environments.EnvironmentViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="environment-detail",
+    ),
     path(f"{SCHEDULE}overview/", views.OverviewView.as_view(), name="schedule-overview"),
     path(f"{SCHEDULE}sky-map/", views.SkyMapView.as_view(), name="schedule-sky-map"),
     path(

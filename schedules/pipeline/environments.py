@@ -23,3 +23,19 @@ def assign_environment(schedule: Schedule, data: ScheduleData) -> Environment:
     if previous is not None and previous != environment.pk:
         Environment.objects.filter(pk=previous, schedules__isnull=True).delete()
     return environment
+
+
+def rename_environment(environment: Environment, name: str) -> Environment:
+    """Give the environment a name of the user's choosing (names need not be unique)."""
+    environment.name = name
+    environment.save(update_fields=["name"])
+    return environment
+
+
+def choose_baseline(environment: Environment, schedule: Schedule | None) -> Environment:
+    """Measure the environment's schedules against ``schedule`` (None: the first uploaded)."""
+    if schedule is not None and schedule.environment_id != environment.pk:
+        raise ValueError(f"“{schedule}” is not in the environment “{environment.name}”.")
+    environment.baseline = schedule
+    environment.save(update_fields=["baseline"])
+    return environment

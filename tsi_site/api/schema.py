@@ -217,6 +217,7 @@ PATH_PARAMETER_DESCRIPTIONS = {
     "other_id": "Id of the schedule to compare with.",
     "block_id": "Database id of the block (its `id`, not its source block id).",
     "job_id": "Id of the upload job (`id` in the job answered by the upload).",
+    "environment_id": "Id of the environment (`id` in the environment list).",
 }
 
 
