@@ -24,6 +24,7 @@ from schedules.models import Schedule
 from tsi_site.web.access import read_required
 from tsi_site.web.charts import Empty, figure_json
 from tsi_site.web.downloads import download_name, table_csv_response
+from tsi_site.web.plotly_static import plotly_bundle
 from tsi_site.web.tables import Table
 
 ROWS_PER_PAGE = 50
@@ -44,6 +45,7 @@ class RenderedChart:
     name: str
     figure: SafeString | None
     message: str
+    trace_types: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -59,7 +61,8 @@ def render_chart(spec: ChartSpec) -> RenderedChart:
     figure = spec.figure()
     if isinstance(figure, Empty):
         return RenderedChart(spec.name, None, figure.message)
-    return RenderedChart(spec.name, figure_json(figure), "")
+    types = frozenset(trace.type for trace in figure.data)
+    return RenderedChart(spec.name, figure_json(figure), "", types)
 
 
 def paginate(request: HttpRequest, table: Table, per_page: int = ROWS_PER_PAGE) -> dict:
@@ -163,4 +166,7 @@ class ReportPage(ScheduleView):
         context["charts"] = {
             spec.name.replace("-", "_"): render_chart(spec) for spec in content.charts
         }
+        context["plotly_js"] = plotly_bundle(
+            kind for chart in context["charts"].values() for kind in chart.trace_types
+        )
         return render(request, self.template_name, context)

@@ -1,12 +1,16 @@
-"""Serve plotly.js from the installed plotly package as the static file ``plotly/plotly.min.js``.
+"""Which plotly.js a page loads, and the full bundle served from the installed plotly package.
 
-The pages draw every figure with the exact plotly.js build that the Python package writes its
-figures for, without a CDN and without committing a 4 MB copy. Only that one file is exposed
-(the package directory also holds other bundles and data sets).
+The full bundle (``plotly/plotly.min.js``, 4.8 MB) is the exact build that the Python package
+writes its figures for, served without a CDN and without committing a copy; only that one file
+of the package directory is exposed. Evaluating it costs a browser most of a second on every
+page load, so pages whose traces are all cartesian load ``plotly/plotly-cartesian.min.js``
+instead (1.5 MB, vendored in static/plotly/ from the npm package plotly.js-cartesian-dist-min
+of the same plotly.js version, MIT licence beside it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import plotly
@@ -14,7 +18,18 @@ from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
 PLOTLY_JS = "plotly/plotly.min.js"
+PLOTLY_CARTESIAN_JS = "plotly/plotly-cartesian.min.js"
+# The trace types of the cartesian bundle (its README); WebGL traces need the full bundle.
+CARTESIAN_TRACES = frozenset(
+    {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+     "image", "pie", "scatter", "scatterternary", "violin"}
+)  # fmt: skip
 _PACKAGE_DATA = Path(plotly.__file__).resolve().parent / "package_data"
+
+
+def plotly_bundle(trace_types: Iterable[str]) -> str:
+    """The smallest bundle that draws every one of these trace types."""
+    return PLOTLY_CARTESIAN_JS if CARTESIAN_TRACES.issuperset(trace_types) else PLOTLY_JS
 
 
 class PlotlyJsFinder(BaseFinder):
