@@ -44,6 +44,8 @@ def empty_cache():
     from django.core.cache import cache
 
     from analytics.frame_cache import clear_local_cache
+    from tsi_site.api.bodies import clear_local_bodies
 
     cache.clear()
     clear_local_cache()
+    clear_local_bodies()

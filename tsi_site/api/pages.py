@@ -1,21 +1,22 @@
 """The API side of a report page: the page's form parses the query string, the page's selector
-answers, and the dataclass it returns is written as JSON with columns as arrays."""
+answers, and the dataclass it returns is written as JSON with columns as arrays, once per
+schedule version and query (``tsi_site.api.bodies``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django import forms
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from schedules.models import Schedule
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
+from tsi_site.api.bodies import body_response, json_body, schedule_body_key
 from tsi_site.api.errors import form_errors
-from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
 
 TAGS = ("pages",)
@@ -57,10 +58,11 @@ class PageView(APIView):
     form_class: type[forms.Form]
     selector: Callable
 
-    def get(self, request: Request, schedule_id: int) -> Response:
+    def get(self, request: Request, schedule_id: int) -> HttpResponse:
         schedule = schedule_or_404(schedule_id)
         filters = parse_filters(self.form_class, request)
-        return Response(jsonable(self.select(schedule, filters)))
+        key = schedule_body_key(type(self).__name__, schedule, filters)
+        return body_response(request, json_body(key, lambda: self.select(schedule, filters)))
 
     def select(self, schedule: Schedule, filters):
         return self.selector(schedule, filters)
