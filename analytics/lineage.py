@@ -103,3 +103,35 @@ def block_history(versions: list[VersionBlocks], source_id: str) -> list[BlockSt
             )
         )
     return history
+
+
+# What can happen to a block from one version to the next, in the order a step counts them.
+CHANGES = (
+    "added",
+    "removed",
+    "newly_scheduled",
+    "newly_unscheduled",
+    "retimed",
+    "priority_changed",
+)
+
+
+def state_changes(before: BlockState, after: BlockState) -> list[str]:
+    """What happened to one block from a version to the next, named as ``LineageStep`` counts
+    it: ``added``, ``removed``, ``newly_scheduled``, ``newly_unscheduled``, ``retimed``,
+    ``priority_changed`` (a block that came or went has no other change)."""
+    if before.present != after.present:
+        return ["added" if after.present else "removed"]
+    if not after.present:
+        return []
+    changes = []
+    if after.scheduled != before.scheduled:
+        changes.append("newly_scheduled" if after.scheduled else "newly_unscheduled")
+    elif after.scheduled and (
+        abs(after.start_mjd - before.start_mjd) > RETIMED_DAYS
+        or abs(after.stop_mjd - before.stop_mjd) > RETIMED_DAYS
+    ):
+        changes.append("retimed")
+    if after.priority != before.priority:
+        changes.append("priority_changed")
+    return changes

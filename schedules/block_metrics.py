@@ -39,9 +39,9 @@ def compute_block_metrics(data: ScheduleData) -> BlockMetrics:
         first_rows = data.visibility_offsets[:-1][has_periods]
         longest_period_hours[has_periods] = np.maximum.reduceat(period_hours, first_rows)
 
-    is_scheduled = data.scheduled_start_mjd < data.scheduled_stop_mjd
-    scheduled_start = np.where(is_scheduled, data.scheduled_start_mjd, np.nan)
-    scheduled_stop = np.where(is_scheduled, data.scheduled_stop_mjd, np.nan)
+    is_scheduled, scheduled_start, scheduled_stop = scheduled_bounds(
+        data.scheduled_start_mjd, data.scheduled_stop_mjd
+    )
     names = [
         display_name(block_name, target_name)
         for block_name, target_name in zip(data.block_names, data.target_names, strict=True)
@@ -60,6 +60,18 @@ def compute_block_metrics(data: ScheduleData) -> BlockMetrics:
         scheduled_stop_mjd=scheduled_stop,
         scheduled_hours=(scheduled_stop - scheduled_start) * HOURS_PER_DAY,
         has_zero_visibility=total_visibility_hours == 0,
+    )
+
+
+def scheduled_bounds(
+    start: np.ndarray, stop: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A block is scheduled when its period has start < stop; the others' bounds are NaN."""
+    is_scheduled = start < stop
+    return (
+        is_scheduled,
+        np.where(is_scheduled, start, np.nan),
+        np.where(is_scheduled, stop, np.nan),
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
 
-from analytics.lineage import VersionBlocks, block_history, lineage, lineage_step
+from analytics.lineage import VersionBlocks, block_history, lineage, lineage_step, state_changes
 
 NAN = math.nan
 SECOND = 1.0 / 86400.0
@@ -64,3 +65,21 @@ def test_one_blocks_history_across_versions():
     ]  # fmt: skip
     assert history[1].start_mjd == 1.5
     assert [h.present for h in block_history([V1, V2], "e")] == [False, True]
+
+
+def test_what_changed_for_one_block_step_by_step():
+    history = block_history([V1, V2, version(3, [("c", 4, 1.5, 1.6), ("d", 2, NAN, NAN)])], "c")
+    assert [state_changes(a, b) for a, b in pairwise(history)] == [
+        ["retimed", "priority_changed"],
+        [],
+    ]
+    d = block_history([V1, V2, version(3, [("d", 2, NAN, NAN)])], "d")
+    assert state_changes(d[0], d[1]) == ["removed"]
+    assert state_changes(d[1], d[2]) == ["added"]  # back, unscheduled: only "added"
+    b = block_history([V1, V2, version(3, [("b", 5, NAN, NAN)])], "b")
+    assert [state_changes(x, y) for x, y in pairwise(b)] == [
+        ["newly_scheduled"],
+        ["newly_unscheduled"],
+    ]
+    a = block_history([V1, V2], "a")
+    assert state_changes(a[0], a[1]) == []  # half a second is not retimed
