@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import hypothesis
 import pytest
 import schemathesis
@@ -22,10 +24,12 @@ ENDPOINTS = {
     "/api/v1/health/": {"get"},
     "/api/v1/jobs/": {"get"},
     "/api/v1/jobs/{job_id}/": {"get"},
+    "/api/v1/batches/": {"post"},
+    "/api/v1/batches/{batch_id}/": {"get"},
     "/api/v1/schedules/": {"get", "post"},
     "/api/v1/environments/": {"get"},
     "/api/v1/environments/{environment_id}/": {"get", "patch"},
-    "/api/v1/schedules/{schedule_id}/": {"get", "delete"},
+    "/api/v1/schedules/{schedule_id}/": {"get", "patch", "delete"},
     "/api/v1/schedules/{schedule_id}/export/": {"get"},
     "/api/v1/schedules/{schedule_id}/blocks/": {"get"},
     "/api/v1/schedules/{schedule_id}/blocks/{block_id}/": {"get"},
@@ -128,12 +132,15 @@ def stored(store_schedule, db) -> dict[str, int | str]:
     first = store_schedule(blocks, dark, name="Fuzzed", period_start_mjd=BASE_MJD)
     second = store_schedule(blocks[:2], dark, name="Fuzzed")
     staff = User.objects.create_user("fuzzer", is_staff=True)
-    job = staff.ingestjob_set.create(state="succeeded", schedule=first, phase="done")
+    job = staff.ingestjob_set.create(
+        state="succeeded", schedule=first, phase="done", batch=uuid.uuid4()
+    )
     return {
         "schedule_id": first.pk,
         "other_id": second.pk,
         "block_id": first.blocks.first().pk,
         "job_id": job.pk,
+        "batch_id": str(job.batch),
         "environment_id": first.environment_id,
         "token": Token.objects.create(user=staff).key,
     }
@@ -162,7 +169,7 @@ CHECKS = [
     schemathesis.checks.content_type_conformance,
     schemathesis.checks.response_schema_conformance,
 ]
-PATH_IDS = ("schedule_id", "other_id", "block_id", "job_id", "environment_id")
+PATH_IDS = ("schedule_id", "other_id", "block_id", "job_id", "batch_id", "environment_id")
 
 
 def test_read_endpoints_answer_what_the_schema_says(api_schema, stored):

@@ -11,6 +11,7 @@ the table's last column is the anonymous answer with it on.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -43,6 +44,7 @@ class World:
     block: int
     job: int
     others_job: int
+    batch: uuid.UUID
     environment: int
     missing: int = 999_999
 
@@ -59,6 +61,30 @@ class Row:
 
     def url(self, world: World) -> str:
         return self.path.format(**vars(world))
+
+    def body_for(self, world: World) -> dict:
+        """The body, its text values formatted over World's fields like the path."""
+        return {
+            key: value.format(**vars(world)) if isinstance(value, str) else value
+            for key, value in self.body().items()
+        }
+
+
+def batch_body(field: str) -> Callable[[], dict]:
+    """A bulk upload of two small valid schedules under the form's or the API's field name."""
+
+    def body() -> dict:
+        files = [
+            SimpleUploadedFile(
+                f"bulk-{priority}.json",
+                export_native(make_schedule_data([dict(priority=priority)]), "bulk"),
+                "application/json",
+            )
+            for priority in (6.0, 7.0)
+        ]
+        return {field: files}
+
+    return body
 
 
 def upload_body(field: str) -> Callable[[], dict]:
@@ -84,6 +110,32 @@ PAGES = {
     "upload": Row("POST", "/upload/", (LOGIN, 403, 302, 302, LOGIN), upload_body("schedule_file")),
     "job page": Row("GET", "/jobs/{job}/", UPLOAD_PAGE),
     "job status": Row("GET", "/jobs/{job}/status/", UPLOAD_PAGE),
+    "bulk upload": Row(
+        "POST", "/upload/", (LOGIN, 403, 302, 302, LOGIN), batch_body("schedule_file")
+    ),
+    "batch page": Row("GET", "/batches/{batch}/", UPLOAD_PAGE),
+    "manage": Row("GET", "/schedules/manage/", UPLOAD_PAGE),
+    "rename": Row(
+        "POST",
+        "/schedules/manage/{schedule}/rename/",
+        (LOGIN, 403, 403, 302, LOGIN),
+        lambda: {"name": "Renamed"},
+    ),
+    "change site": Row(
+        "POST",
+        "/schedules/manage/{schedule}/site/",
+        (LOGIN, 403, 403, 302, LOGIN),
+        lambda: {"site": "orm"},
+    ),
+    "delete confirmation": Row(
+        "GET", "/schedules/manage/delete/?ids={other}", (LOGIN, 403, 403, 200, LOGIN)
+    ),
+    "delete": Row(
+        "POST",
+        "/schedules/manage/delete/",
+        (LOGIN, 403, 403, 302, LOGIN),
+        lambda: {"ids": "{other}"},
+    ),
     "missing job": Row("GET", "/jobs/{missing}/", (LOGIN, 403, 404, 404, LOGIN)),
     "overview": Row("GET", f"{S}/", READ_PAGE),
     "sky map": Row("GET", f"{S}/sky-map/", READ_PAGE),
@@ -133,6 +185,11 @@ API = {
     "detail": Row("GET", f"{A}/", READ_API),
     "missing detail": Row("GET", "/api/v1/schedules/{missing}/", (401, 404, 404, 404, 404)),
     "delete": Row("DELETE", f"{A}/", (401, 403, 403, 204, 401)),
+    "change": Row("PATCH", f"{A}/", (401, 403, 403, 200, 401), lambda: {"name": "Renamed"}),
+    "bulk upload": Row(
+        "POST", "/api/v1/batches/", (401, 403, 202, 202, 401), batch_body("schedules")
+    ),
+    "batch": Row("GET", "/api/v1/batches/{batch}/", (401, 404, 200, 200, 401)),
     "export": Row("GET", f"{A}/export/", READ_API),
     "blocks": Row("GET", f"{A}/blocks/", READ_API),
     "block": Row("GET", f"{A}/blocks/{{block}}/", READ_API),
@@ -166,13 +223,20 @@ API = {
 
 
 def make_user(
-    username: str, *, upload: bool = False, staff: bool = False, delete: bool = False
+    username: str,
+    *,
+    upload: bool = False,
+    staff: bool = False,
+    delete: bool = False,
+    change: bool = False,
 ) -> User:
     user = User.objects.create_user(username, is_staff=staff)
     if upload:
         user.user_permissions.add(Permission.objects.get(codename="add_schedule"))
     if delete:
         user.user_permissions.add(Permission.objects.get(codename="delete_schedule"))
+    if change:
+        user.user_permissions.add(Permission.objects.get(codename="change_schedule"))
     return user
 
 
@@ -182,7 +246,7 @@ def users(db) -> dict[str, User | None]:
         "anonymous": None,
         "plain": make_user("plain"),
         "uploader": make_user("uploader", upload=True),
-        "staff": make_user("staff", upload=True, staff=True, delete=True),
+        "staff": make_user("staff", upload=True, staff=True, delete=True, change=True),
     }
 
 
@@ -199,12 +263,19 @@ def world(users, store_schedule) -> World:
             schedule=schedule,
         ).pk
 
+    def batch(user: User) -> uuid.UUID:
+        """A bulk upload of the user's: one job in it."""
+        batch_id = uuid.uuid4()
+        IngestJob.objects.filter(pk=job(user)).update(batch=batch_id)
+        return batch_id
+
     return World(
         schedule=schedule.pk,
         other=other.pk,
         block=SchedulingBlock.objects.filter(schedule=schedule).earliest("id").pk,
         job=job(users["uploader"]),
         others_job=job(make_user("someone else", upload=True)),
+        batch=batch(users["uploader"]),
         environment=schedule.environment_id,
     )
 
@@ -244,8 +315,10 @@ def answers(row: Row, world: World, users: dict, client_for: Callable) -> dict[s
         client = client_for(users[role])
         if row.body is None:
             response = client.generic(row.method, row.url(world))
+        elif row.method == "PATCH":
+            response = client.patch(row.url(world), row.body(), content_type="application/json")
         else:
-            response = client.post(row.url(world), row.body())
+            response = client.post(row.url(world), row.body_for(world))
         results[role] = outcome(response)
         if row.path.startswith("/api/") and response.status_code >= 400:
             assert response["Content-Type"] == "application/json", (role, response.content)

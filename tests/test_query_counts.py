@@ -136,7 +136,7 @@ EXPECTED: dict[str, Counts] = {
     #                                      etl          legacy
     #                                   cold  warm    cold  warm
     "page/home":                  Counts(   6,    6,      6,    6),
-    "page/overview":              Counts(  15,   12,     11,   10),
+    "page/overview":              Counts(  16,   13,     12,   11),
     "page/validation":            Counts(   9,    9,      6,    6),
     "page/sky-map":               Counts(  11,    7,      8,    7),
     "page/distributions":         Counts(   7,    6,      6,    6),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from analytics.forms import OverviewForm
 from analytics.selectors import schedule_overview
 from analytics.selectors.diagnostics import schedule_kpis
+from analytics.selectors.environments import environment_place
 from tsi_site.web.pages import PageContent, ReportPage
 from validation.selectors import validation_counts
 
@@ -19,5 +20,6 @@ class OverviewPage(ReportPage, page="overview", form=OverviewForm):
                 "headline": data.headline,
                 "validation": validation_counts(schedule),
                 "kpis": schedule_kpis(schedule),
+                "environment_place": environment_place(schedule),
             }
         )

@@ -134,3 +134,27 @@ def _competition_ranks(composite: dict[int, float | None]) -> dict[int, int]:
     for place, value in enumerate(scored, start=1):
         first_place.setdefault(value, place)
     return {pk: first_place[value] for pk, value in composite.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class EnvironmentPlace:
+    """Where a schedule stands among the runs of its problem, for its overview."""
+
+    environment: Environment
+    schedule_count: int
+    rank: int | None
+
+
+def environment_place(schedule: Schedule) -> EnvironmentPlace | None:
+    """The schedule's environment, how many runs it holds and this one's rank; None when the
+    schedule has no environment yet (stored before environments existed)."""
+    if schedule.environment_id is None:
+        return None
+    members = list(
+        Schedule.objects.filter(environment_id=schedule.environment_id).values_list(
+            "pk", "summary__composite_score", "environment__name"
+        )
+    )
+    ranks = _competition_ranks({pk: composite for pk, composite, _ in members})
+    environment = Environment(pk=schedule.environment_id, name=members[0][2])
+    return EnvironmentPlace(environment, len(members), ranks.get(schedule.pk))

@@ -168,3 +168,11 @@ def test_the_api_renames_with_the_permission_only(django_user_model, environment
     refused = api(changer).patch(url, {"baseline": stranger}, format="json")
     assert refused.status_code == 400
     assert Environment.objects.get(pk=environment.pk).baseline == runs["two"]
+
+
+def test_the_overview_names_the_environment_and_the_rank(reader, environment, runs):
+    page = reader.get(reverse("analytics:overview", args=[runs["one"].pk])).content.decode()
+    assert (
+        "One of 3 runs of the same problem in the environment "
+        f'<a href="/environments/{environment.pk}/">run none</a>, ranked 2 of 3 by composite KPI.'
+    ) in page
