@@ -1,5 +1,6 @@
-"""The upload form of the web UI: a schedule file, its optional companions, a name, and the
-site, period and sky computations to ingest it with."""
+"""The forms of the web UI: the upload (one schedule file with its optional companions and a
+name, or several schedule files at once, with the site, period and sky computations to ingest
+them with) and the management page's rename and site change."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from schedules.mjd import TIME_FORMS, checked_period, parse_time
+from schedules.models import Schedule
 from schedules.pipeline.sky import SkyOptions
 from schedules.sky.sites import PRESETS, Site, parse_site
+from tsi_site.request_checks import request_limit_bytes
 
 CUSTOM_SITE = "custom"
 SITE_CHOICES = [
@@ -19,11 +22,66 @@ SITE_CHOICES = [
 ]
 
 
-class UploadForm(forms.Form):
-    schedule_file = forms.FileField(
-        label="Schedule file",
-        help_text="JSON in any supported format (raw telescope, snake-case or native).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files under one name (Django's "Uploading multiple files"); cleans to a
+    list, each file checked as a single file would be."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        files = list(data) if isinstance(data, list | tuple) else [data]
+        # No file at all is cleaned as one missing file: "This field is required."
+        return [super(MultipleFileField, self).clean(one, initial) for one in files or [None]]
+
+
+def _limits_text() -> str:
+    return (
+        f"up to {settings.TSI_MAX_BATCH_FILES} files of at most "
+        f"{settings.TSI_MAX_UPLOAD_BYTES:,} bytes each, {request_limit_bytes():,} bytes in all"
+    )
+
+
+CUSTOM_SITE_HELP = (
+    "lon,lat,height in degrees east, degrees north and metres, e.g. -17.8892,28.7624,2396 "
+    "(with “Custom coordinates” above)."
+)
+
+
+class ChosenSite:
+    """The site of a form's ``site`` (a preset, or custom) and ``custom_site`` fields."""
+
+    def _chosen_site(self, cleaned: dict) -> Site | None:
+        choice, custom = cleaned.get("site", ""), cleaned.get("custom_site", "").strip()
+        if choice and choice != CUSTOM_SITE:
+            if custom:
+                self.add_error(
+                    "custom_site", "Choose “Custom coordinates” to use these, or leave them empty."
+                )
+            return PRESETS[choice]
+        if not custom:
+            if choice == CUSTOM_SITE:
+                self.add_error("custom_site", "Give the custom site as lon,lat,height.")
+            return None
+        try:
+            return parse_site(custom)
+        except ValueError as error:
+            self.add_error("custom_site", str(error))
+            return None
+
+
+class UploadForm(ChosenSite, forms.Form):
+    schedule_file = MultipleFileField(
+        label="Schedule files",
+        help_text="JSON in any supported format (raw telescope, snake-case or native). Choose "
+        "several to upload them at once: each becomes its own schedule, named after its file, "
+        "with the options below (no companion files, no name); ",
+        widget=MultipleFileInput(attrs={"accept": ".json,application/json"}),
     )
     visibility_file = forms.FileField(
         label="Visibility (possible periods) file",
@@ -61,11 +119,7 @@ class UploadForm(forms.Form):
         "altitude check; a choice replaces the location in the files.",
     )
     custom_site = forms.CharField(
-        label="Custom site",
-        max_length=100,
-        required=False,
-        help_text="lon,lat,height in degrees east, degrees north and metres, e.g. "
-        "-17.8892,28.7624,2396 (with “Custom coordinates” above).",
+        label="Custom site", max_length=100, required=False, help_text=CUSTOM_SITE_HELP
     )
     period_start = forms.CharField(
         label="Period start",
@@ -95,6 +149,10 @@ class UploadForm(forms.Form):
         "(it is computed anyway when they do not).",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["schedule_file"].help_text += _limits_text() + "."
+
     def clean(self):
         cleaned = super().clean()
         cleaned["sky"] = SkyOptions(
@@ -104,31 +162,44 @@ class UploadForm(forms.Form):
             compute_visibility=bool(cleaned.get("compute_visibility")),
         )
         limit = settings.TSI_MAX_UPLOAD_BYTES
-        for field in ("schedule_file", "visibility_file", "dark_periods_file"):
+        files: list[UploadedFile] = cleaned.get("schedule_file") or []
+        for upload in files:
+            if upload.size > limit:
+                self.add_error(
+                    "schedule_file",
+                    f"{upload.name} is {upload.size:,} bytes; the limit is {limit:,} bytes.",
+                )
+        for field in ("visibility_file", "dark_periods_file"):
             upload: UploadedFile | None = cleaned.get(field)
             if upload is not None and upload.size > limit:
                 self.add_error(
                     field, f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes."
                 )
+        if len(files) > 1:
+            self._check_batch(cleaned, files)
         return cleaned
 
-    def _chosen_site(self, cleaned: dict) -> Site | None:
-        choice, custom = cleaned.get("site", ""), cleaned.get("custom_site", "").strip()
-        if choice and choice != CUSTOM_SITE:
-            if custom:
+    def _check_batch(self, cleaned: dict, files: list[UploadedFile]) -> None:
+        """Several schedule files share the options but not companions or a name: those
+        belong to one schedule."""
+        if len(files) > settings.TSI_MAX_BATCH_FILES:
+            self.add_error(
+                "schedule_file",
+                f"{len(files)} files were chosen; one upload takes {_limits_text()}.",
+            )
+        for field in ("visibility_file", "dark_periods_file"):
+            if cleaned.get(field) is not None:
                 self.add_error(
-                    "custom_site", "Choose “Custom coordinates” to use these, or leave them empty."
+                    field,
+                    "A companion file belongs to one schedule: upload a schedule with its "
+                    "companions on its own, or leave this empty to upload several.",
                 )
-            return PRESETS[choice]
-        if not custom:
-            if choice == CUSTOM_SITE:
-                self.add_error("custom_site", "Give the custom site as lon,lat,height.")
-            return None
-        try:
-            return parse_site(custom)
-        except ValueError as error:
-            self.add_error("custom_site", str(error))
-            return None
+        if cleaned.get("name", "").strip():
+            self.add_error(
+                "name",
+                "A name names one schedule; with several files each is named after its file. "
+                "Leave the name empty, or upload the files one at a time.",
+            )
 
     def _chosen_period(self, cleaned: dict) -> tuple[float, float] | None:
         texts = {name: cleaned.get(name, "").strip() for name in ("period_start", "period_end")}
@@ -150,3 +221,29 @@ class UploadForm(forms.Form):
         except ValueError as error:
             self.add_error("period_end", str(error))
             return None
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(label="New name", max_length=255)
+
+
+class SiteForm(ChosenSite, forms.Form):
+    """The management page's site change: a preset or custom coordinates, one of them."""
+
+    site = forms.ChoiceField(
+        label="Site",
+        choices=[(key, site.name) for key, site in PRESETS.items()]
+        + [(CUSTOM_SITE, "Custom coordinates")],
+    )
+    custom_site = forms.CharField(
+        label="Custom site", max_length=100, required=False, help_text=CUSTOM_SITE_HELP
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["chosen"] = self._chosen_site(cleaned)
+        return cleaned
+
+
+class DeleteForm(forms.Form):
+    ids = forms.ModelMultipleChoiceField(queryset=Schedule.objects.order_by("name", "version"))

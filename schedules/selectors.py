@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 import numpy as np
 import orjson
-from django.db.models import F, QuerySet, TextField
+from django.db.models import Count, F, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 
 from schedules.block_schema import FILE_COLUMNS
 from schedules.formats import export_native
 from schedules.models import IngestJob, Schedule, SchedulingBlock
+from schedules.permissions import can_change, can_delete
 from schedules.schedule_data import Location, ScheduleData
 
 _STORED_COLUMNS = tuple(column for column in FILE_COLUMNS if column.stored)
@@ -42,6 +46,91 @@ def visible_jobs(user) -> QuerySet[IngestJob]:
     """Upload jobs a user may follow: their own, or every job for staff."""
     jobs = IngestJob.objects.select_related("schedule", "created_by")
     return jobs if user.is_staff else jobs.filter(created_by=user)
+
+
+STORED, ALREADY_STORED, REFUSED, WAITING = "stored", "already stored", "refused", "waiting"
+
+
+@dataclass(frozen=True)
+class BatchEntry:
+    """One file of a bulk upload or ingest: what became of it, and why when it was refused."""
+
+    file: str
+    outcome: str  # STORED, ALREADY_STORED, REFUSED or WAITING
+    schedule: Schedule | None = None
+    reason: str = ""
+    job: IngestJob | None = None
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    entries: list[BatchEntry]
+
+    def count(self, outcome: str) -> int:
+        return sum(entry.outcome == outcome for entry in self.entries)
+
+    @property
+    def finished(self) -> bool:
+        return not self.count(WAITING)
+
+    @property
+    def refusals(self) -> list[BatchEntry]:
+        return [entry for entry in self.entries if entry.outcome == REFUSED]
+
+    @property
+    def line(self) -> str:
+        """ "N stored, M already stored, K refused" (and how many still wait)."""
+        text = ", ".join(
+            f"{self.count(outcome)} {outcome}" for outcome in (STORED, ALREADY_STORED, REFUSED)
+        )
+        waiting = self.count(WAITING)
+        return f"{text}, {waiting} waiting" if waiting else text
+
+
+def job_entry(job: IngestJob) -> BatchEntry:
+    """What became of an upload job: stored, already stored (its schedule is older than the
+    job), refused with the job's error, or still waiting."""
+    job = job.as_seen()
+    file = job.schedule_file.name.rsplit("/", 1)[-1]
+    if job.state == IngestJob.State.FAILED:
+        return BatchEntry(file, REFUSED, reason=job.error, job=job)
+    if job.state != IngestJob.State.SUCCEEDED:
+        return BatchEntry(file, WAITING, job=job)
+    if job.schedule is None:
+        return BatchEntry(file, STORED, reason="its schedule has since been deleted", job=job)
+    outcome = ALREADY_STORED if job.schedule.uploaded_at < job.created_at else STORED
+    return BatchEntry(file, outcome, job.schedule, job=job)
+
+
+def batch_summary(user, batch: uuid.UUID) -> BatchSummary | None:
+    """The jobs of a bulk upload the user may follow, in upload order; ``None`` when they see
+    none of them."""
+    jobs = visible_jobs(user).filter(batch=batch).order_by("created_at", "id")
+    entries = [job_entry(job) for job in jobs]
+    return BatchSummary(entries) if entries else None
+
+
+def manageable_schedules(user, *, search: str = "") -> QuerySet[Schedule]:
+    """Schedules the user may rename, re-site or delete, newest first: every schedule with
+    ``change_schedule`` or ``delete_schedule``, else the ones they uploaded."""
+    schedules = Schedule.objects.select_related("uploaded_by")
+    if not (can_change(user) or can_delete(user)):
+        schedules = schedules.filter(uploaded_by=user)
+    if search:
+        schedules = schedules.filter(name__icontains=search)
+    return schedules
+
+
+@dataclass(frozen=True)
+class DeletionCounts:
+    schedules: int
+    blocks: int
+
+
+def deletion_counts(schedules: QuerySet[Schedule]) -> DeletionCounts:
+    """What deleting these schedules removes, for the confirmation page."""
+    totals = schedules.aggregate(schedules=Count("id"), blocks=Sum("block_count"))
+    return DeletionCounts(totals["schedules"], totals["blocks"] or 0)
 
 
 def schedule_versions(schedule: Schedule) -> QuerySet[Schedule]:

@@ -167,6 +167,9 @@ TSI_PUBLIC_READ = env.bool("TSI_PUBLIC_READ", default=False)
 TSI_MAX_UPLOAD_BYTES = env.int("TSI_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 # Files one upload may carry (schedule, visibility, dark periods): bounds a request's body.
 TSI_MAX_UPLOAD_FILES = 3
+# Schedule files one bulk upload may carry; together they stay within the same request limit
+# (TSI_MAX_UPLOAD_FILES × TSI_MAX_UPLOAD_BYTES), and below DATA_UPLOAD_MAX_NUMBER_FILES (100).
+TSI_MAX_BATCH_FILES = env.int("TSI_MAX_BATCH_FILES", default=50)
 # Most blocks and visibility periods one schedule may hold: about ten times a real schedule
 # (2,650 blocks, 100–300 periods each). Bounds the memory of an ingest and of every report.
 TSI_MAX_BLOCKS = env.int("TSI_MAX_BLOCKS", default=30_000)

@@ -21,6 +21,7 @@ from schedules.block_schema import ANALYTICS_COLUMNS, BLOCK_OWN_COLUMNS, TARGET_
 from schedules.mjd import TIME_FORMS, checked_period, parse_time
 from schedules.models import IngestJob, Schedule, SchedulingBlock, Target
 from schedules.pipeline.sky import SkyOptions
+from schedules.selectors import ALREADY_STORED, REFUSED, STORED, WAITING
 from schedules.sky.sites import ACCEPTED as ACCEPTED_SITES
 from schedules.sky.sites import Site, parse_site
 from tsi_site.api.exceptions import PayloadTooLarge
@@ -523,3 +524,104 @@ class ScheduleSearchSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         return {"q": attrs.get("q") or attrs.get("search") or ""}
+
+
+class BatchUploadSerializer(SkyOptionsSerializer):
+    """multipart/form-data: several schedule files sharing the options (no companions, no
+    name: each schedule is named after its file)."""
+
+    schedules = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        help_text="The schedule files (repeat the field), any supported format; each becomes "
+        "its own upload job and schedule.",
+    )
+    drop_invalid_periods = serializers.BooleanField(
+        required=False, default=False, help_text=DROP_INVALID_PERIODS_HELP
+    )
+
+    def validate_schedules(self, files: list) -> list:
+        limit = settings.TSI_MAX_BATCH_FILES
+        if len(files) > limit:
+            raise serializers.ValidationError(
+                f"{len(files)} files were sent; one bulk upload takes at most {limit}."
+            )
+        for upload in files:
+            _check_size(upload)
+        return files
+
+
+class BatchEntrySerializer(serializers.Serializer):
+    file = serializers.CharField(help_text="The uploaded file's name.")
+    outcome = serializers.ChoiceField(
+        choices=["stored", "already_stored", "refused", "waiting"],
+        help_text="What became of the file (`waiting` while its job has not run).",
+    )
+    reason = serializers.CharField(help_text="Why it was refused (blank otherwise).")
+    job = IngestJobSerializer(help_text="The file's upload job.")
+
+
+class BatchSerializer(serializers.Serializer):
+    """A bulk upload: each file's job and outcome, and the counts."""
+
+    id = serializers.UUIDField(help_text="The batch id shared by its jobs.")
+    url = serializers.URLField(help_text="This summary.")
+    summary = serializers.CharField(help_text="“N stored, M already stored, K refused”.")
+    finished = serializers.BooleanField(help_text="Every job has run.")
+    stored = serializers.IntegerField()
+    already_stored = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    waiting = serializers.IntegerField()
+    files = BatchEntrySerializer(many=True)
+
+
+def batch_body(batch, summary, request) -> dict:
+    """The representation ``BatchSerializer`` documents."""
+    url = request.build_absolute_uri(reverse("api:batch-detail", kwargs={"batch_id": batch}))
+    context = {"request": request}
+    return {
+        "id": str(batch),
+        "url": url,
+        "summary": summary.line,
+        "finished": summary.finished,
+        **{
+            outcome.replace(" ", "_"): summary.count(outcome)
+            for outcome in (STORED, ALREADY_STORED, REFUSED, WAITING)
+        },
+        "files": [
+            {
+                "file": entry.file,
+                "outcome": entry.outcome.replace(" ", "_"),
+                "reason": entry.reason,
+                "job": IngestJobSerializer(entry.job, context=context).data,
+            }
+            for entry in summary.entries
+        ],
+    }
+
+
+class ScheduleChangeSerializer(serializers.Serializer):
+    """PATCH of a schedule: a new name, a new site, or both."""
+
+    name = serializers.CharField(
+        required=False,
+        max_length=255,
+        help_text="New name; the schedule becomes that name's next version (1 for a new name).",
+    )
+    site = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text=f"New site: {ACCEPTED_SITES}. Dark periods and visibility computed from the "
+        "old site are computed again; those from the files are kept.",
+    )
+
+    def validate_site(self, value: str) -> Site:
+        try:
+            return parse_site(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError("Give a `name`, a `site`, or both.")
+        return attrs

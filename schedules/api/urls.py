@@ -3,12 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from schedules.api.views import BlockViewSet, IngestJobViewSet, ScheduleViewSet
+from schedules.api.views import BatchViewSet, BlockViewSet, IngestJobViewSet, ScheduleViewSet
 from tsi_site.api.rendering import FirstRendererNegotiation
 
 router = SimpleRouter(use_regex_path=False)
 router.register("schedules", ScheduleViewSet, basename="schedule")
 router.register("jobs", IngestJobViewSet, basename="job")
+router.register("batches", BatchViewSet, basename="batch")
 
 BLOCKS = "schedules/<dbid:schedule_id>/blocks/"
 

@@ -3,15 +3,18 @@ answer."""
 
 from __future__ import annotations
 
+import uuid
+
 import orjson
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,27 +25,40 @@ from analytics.forms import BlockSkyForm
 from analytics.selectors.filters import filter_blocks
 from schedules.api.exports import CHUNK_WRITERS, MEDIA_TYPES, export_rows
 from schedules.api.serializers import (
+    BatchSerializer,
+    BatchUploadSerializer,
     BlockDetailSerializer,
     BlockSerializer,
     IngestJobSerializer,
+    ScheduleChangeSerializer,
     ScheduleDetailSerializer,
     ScheduleDocumentSerializer,
     ScheduleListSerializer,
     ScheduleSearchSerializer,
     ScheduleSerializer,
     ScheduleUploadSerializer,
+    batch_body,
 )
+from schedules.formats import ScheduleInputError
 from schedules.models import IngestJob, Schedule, SchedulingBlock
-from schedules.pipeline.jobs import UploadNotStored, create_ingest_job
+from schedules.pipeline.jobs import UploadNotStored, create_batch, create_ingest_job
+from schedules.pipeline.manage import (
+    RenameRefused,
+    change_site,
+    delete_schedules,
+    rename_schedule,
+)
+from schedules.pipeline.refresh import ContentClash
 from schedules.selectors import (
     COMPOSITE_ORDERINGS,
+    batch_summary,
     by_composite_score,
     schedule_list,
     visible_jobs,
 )
-from tsi_site.api.access import ScheduleAccess, schedule_or_404
+from tsi_site.api.access import BatchAccess, ScheduleAccess, schedule_or_404
 from tsi_site.api.errors import form_errors
-from tsi_site.api.exceptions import PayloadTooLarge, StorageFull
+from tsi_site.api.exceptions import Conflict, PayloadTooLarge, StorageFull
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
 from tsi_site.request_checks import too_large_message
 from tsi_site.web.downloads import attachment, download_name, native_export_response
@@ -91,7 +107,8 @@ class ScheduleOrdering(OrderingFilter):
         },
     ),
     destroy=extend_schema(
-        summary="Delete a schedule and everything under it (needs schedules.delete_schedule)",
+        summary="Delete a schedule and everything under it (needs schedules.delete_schedule, "
+        "or the schedule to be the user's upload)",
         responses={
             204: OpenApiResponse(description="Deleted."),
             **error_responses(*READ_ERRORS),
@@ -120,7 +137,58 @@ class ScheduleViewSet(
         return schedule_list(search=query.validated_data["q"])
 
     def get_object(self) -> Schedule:
-        return schedule_or_404(self.kwargs[self.lookup_url_kwarg])
+        schedule = schedule_or_404(self.kwargs[self.lookup_url_kwarg])
+        self.check_object_permissions(self.request, schedule)
+        return schedule
+
+    def perform_destroy(self, schedule: Schedule) -> None:
+        delete_schedules(Schedule.objects.filter(pk=schedule.pk))
+
+    @extend_schema(
+        summary="Rename a schedule or move it to another site",
+        description=(
+            "Needs `schedules.change_schedule`, or the schedule to be the user's upload. A new "
+            "`name` makes the schedule that name's next version (version 1 for a new name). A "
+            "new `site` stores the location; dark periods and visibility that were computed "
+            "from the old site are computed again for the new one and the analytics refreshed "
+            "(`site_change` says what was computed again and what was kept from the files). "
+            "Both changes happen together or not at all."
+        ),
+        request=ScheduleChangeSerializer,
+        examples=[
+            OpenApiExample(
+                "Rename and move to Paranal",
+                request_only=True,
+                value={"name": "Semester A, run 2", "site": "paranal"},
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(ScheduleDetailSerializer, description="The changed schedule."),
+            **error_responses(400, 401, 403, 404, 409, 429),
+        },
+    )
+    def partial_update(self, request: Request, schedule_id: int) -> Response:
+        schedule = self.get_object()
+        change = ScheduleChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        values = change.validated_data
+        try:
+            with transaction.atomic():
+                if "name" in values:
+                    rename_schedule(schedule, values["name"])
+                moved = change_site(schedule, values["site"]) if "site" in values else None
+        except RenameRefused as error:
+            raise ValidationError({"name": [str(error)]}) from None
+        except ScheduleInputError as error:
+            raise ValidationError({"site": [str(error)]}) from None
+        except ContentClash as error:
+            raise Conflict(str(error)) from None
+        body = ScheduleDetailSerializer(
+            schedule_or_404(schedule.pk), context=self.get_serializer_context()
+        ).data
+        if moved is not None:
+            body["site_change"] = moved.message
+        return Response(body)
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -360,3 +428,86 @@ class IngestJobViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return IngestJob.objects.none()
         return visible_jobs(self.request.user)
+
+
+BATCH_EXAMPLE = OpenApiExample(
+    "Two stored, one refused",
+    response_only=True,
+    value={
+        "id": "0f6c3a52-5d1e-4f7e-9a53-2b7d0c1e9a11",
+        "url": "https://tsi.example.org/api/v1/batches/0f6c3a52-5d1e-4f7e-9a53-2b7d0c1e9a11/",
+        "summary": "2 stored, 0 already stored, 1 refused",
+        "finished": True,
+        "stored": 2,
+        "already_stored": 0,
+        "refused": 1,
+        "waiting": 0,
+        "files": [
+            {"file": "run-a.json", "outcome": "stored", "reason": "", "job": {"id": 41}},
+            {
+                "file": "broken.json",
+                "outcome": "refused",
+                "reason": "broken.json: line 2, column 11: invalid JSON: expected a value",
+                "job": {"id": 42},
+            },
+            {"file": "run-b.json", "outcome": "stored", "reason": "", "job": {"id": 43}},
+        ],
+    },
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Upload several schedules at once",
+        description=(
+            "`multipart/form-data` with the field `schedules` repeated, one file each, and the "
+            "upload options shared by all (no companion files, no name: each schedule is named "
+            "after its file). Each file becomes its own upload job; the jobs share the batch "
+            "`id`. Answers **202** with the batch, whose URL is also in `Location`: poll it "
+            "until `finished`. Needs `schedules.add_schedule`, like a single upload; the size "
+            "limits of one upload apply to the whole request."
+        ),
+        request={"multipart/form-data": BatchUploadSerializer},
+        examples=[BATCH_EXAMPLE],
+        responses={
+            202: OpenApiResponse(BatchSerializer, description="The batch and its jobs."),
+            **error_responses(400, 401, 403, 413, 415, 429, 507),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="A bulk upload: each file's job and outcome, and the counts",
+        examples=[BATCH_EXAMPLE],
+        responses={
+            200: OpenApiResponse(BatchSerializer, description="The batch."),
+            **error_responses(401, 404, 429),
+        },
+    ),
+)
+class BatchViewSet(viewsets.ViewSet):
+    permission_classes = [BatchAccess]
+    lookup_url_kwarg = "batch_id"
+    lookup_value_converter = "uuid"
+
+    def create(self, request: Request) -> Response:
+        data = request.data  # parsing may stop at a file over the limit
+        if too_large := getattr(request._request, "upload_too_large", None):
+            raise PayloadTooLarge(too_large_message(file_name=too_large))
+        upload = BatchUploadSerializer(data=data)
+        upload.is_valid(raise_exception=True)
+        try:
+            batch = create_batch(
+                upload.validated_data["schedules"],
+                user=request.user,
+                drop_invalid_periods=upload.validated_data["drop_invalid_periods"],
+                sky=upload.validated_data["sky"],
+            )
+        except UploadNotStored as error:
+            raise StorageFull(str(error)) from None
+        body = batch_body(batch, batch_summary(request.user, batch), request)
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+    def retrieve(self, request: Request, batch_id: uuid.UUID) -> Response:
+        summary = batch_summary(request.user, batch_id)
+        if summary is None:
+            raise NotFound(f"No upload batch with id {batch_id}.")
+        return Response(batch_body(batch_id, summary, request))

@@ -176,7 +176,7 @@ def ingest_schedule_data(
 
     report("load", 0.0)
     with timer.phase("load"), transaction.atomic():
-        _lock_for_ingest(checksum, name)
+        lock_for_ingest(name, checksum)
         # Another process may have stored the same content while we were transforming.
         existing = Schedule.objects.filter(checksum=checksum).first()
         if existing is not None:
@@ -220,13 +220,14 @@ def _outcome(
     )
 
 
-def _lock_for_ingest(checksum: str, name: str) -> None:
-    """Serialise concurrent ingests of the same content or the same name (PostgreSQL)."""
+def lock_for_ingest(name: str, checksum: str = "") -> None:
+    """Serialise concurrent ingests of the same content or the same name, and renames to that
+    name (PostgreSQL), until the transaction ends."""
     if connection.vendor != "postgresql":
         return  # SQLite allows one writer at a time anyway.
     name_key = hashlib.sha256(name.encode()).hexdigest()
     with connection.cursor() as cursor:
-        for key in (checksum, name_key):
+        for key in filter(None, (checksum, name_key)):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
 
 

@@ -13,6 +13,8 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -73,6 +75,7 @@ def create_ingest_job(
     user=None,
     drop_invalid_periods: bool = False,
     sky: SkyOptions | None = None,
+    batch: uuid.UUID | None = None,
 ) -> IngestJob:
     """Store the files and queue the ingest; an identical earlier upload finishes at once,
     with what the earlier one dropped."""
@@ -96,6 +99,7 @@ def create_ingest_job(
         period_end_mjd=end,
         dark_moon=sky.moon,
         compute_visibility=sky.compute_visibility,
+        batch=batch,
     )
     if earlier is not None:
         now = timezone.now()
@@ -130,6 +134,28 @@ def create_ingest_job(
         IngestJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
         job.refresh_from_db()
     return job
+
+
+def create_batch(
+    schedule_files: list[UploadedFile],
+    *,
+    user=None,
+    drop_invalid_periods: bool = False,
+    sky: SkyOptions | None = None,
+) -> uuid.UUID:
+    """Queue one ingest job per schedule file, all with the same options and one batch id;
+    each file is named after itself (its stem), and succeeds or fails on its own."""
+    batch = uuid.uuid4()
+    for upload in schedule_files:
+        create_ingest_job(
+            schedule_file=upload,
+            name=PurePath(upload.name).stem,
+            user=user,
+            drop_invalid_periods=drop_invalid_periods,
+            sky=sky,
+            batch=batch,
+        )
+    return batch
 
 
 class UploadNotStored(Exception):

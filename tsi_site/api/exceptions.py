@@ -13,3 +13,9 @@ class StorageFull(exceptions.APIException):
     status_code = status.HTTP_507_INSUFFICIENT_STORAGE
     default_code = "insufficient_storage"
     default_detail = "The server could not store the upload."
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The change clashes with what is stored; nothing was changed."

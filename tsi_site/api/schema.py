@@ -162,6 +162,15 @@ _ERRORS = {
         "No such object (or it is not yours to see), or a page past the last one.",
         {"code": "not_found", "message": "No schedule with id 999.", "details": {}},
     ),
+    409: (
+        "The change would clash with what is stored; nothing was changed.",
+        {
+            "code": "conflict",
+            "message": "After this change “Night A v1” would hold exactly the content of "
+            "“Night B v1” (#7), which is already stored; nothing was changed.",
+            "details": {},
+        },
+    ),
     413: (
         "A file or the body is larger than the configured limit.",
         {
@@ -218,6 +227,7 @@ PATH_PARAMETER_DESCRIPTIONS = {
     "block_id": "Database id of the block (its `id`, not its source block id).",
     "job_id": "Id of the upload job (`id` in the job answered by the upload).",
     "environment_id": "Id of the environment (`id` in the environment list).",
+    "batch_id": "Id of the bulk upload (`id` in the batch answered by the upload).",
 }
 
 

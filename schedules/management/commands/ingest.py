@@ -1,9 +1,14 @@
-"""``manage.py ingest``: load a schedule file (and its companions) into the database."""
+"""``manage.py ingest``: load a schedule file (and its companions) into the database, or
+several schedule files (paths and quoted shell-style globs) one after another with one
+summary at the end."""
 
 from __future__ import annotations
 
 import argparse
+import glob
+import logging
 import sys
+from pathlib import PurePath
 
 import orjson
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,10 +19,21 @@ from schedules.formats import InputFile, ScheduleInputError
 from schedules.mjd import PERIOD_FORMS, parse_period
 from schedules.pipeline.ingest import IngestOutcome, ingest_schedule
 from schedules.pipeline.sky import SkyOptions
+from schedules.selectors import ALREADY_STORED, REFUSED, STORED, BatchEntry, BatchSummary
 from schedules.sky.sites import ACCEPTED as ACCEPTED_SITES
 from schedules.sky.sites import parse_site
 
 EXIT_BAD_INPUT = 2
+# Options that describe one schedule, refused with several files.
+SINGLE_FILE_OPTIONS = {
+    "visibility": "--visibility",
+    "dark_periods": "--dark-periods",
+    "name": "--name",
+    "dry_run": "--dry-run",
+    "fail_if": "--fail-if",
+}
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -31,7 +47,13 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("schedule", help="schedule JSON file")
+        parser.add_argument(
+            "schedule",
+            nargs="+",
+            help="schedule JSON file; several paths or quoted shell-style globs ('runs/*.json', "
+            "expanded in sorted order) ingest each file in turn, each named after its file, and "
+            "print one summary (exit 2 when any file was refused)",
+        )
         parser.add_argument(
             "--visibility",
             help="possible-periods (visibility) JSON file; raw schedules keep their visibility "
@@ -79,6 +101,53 @@ class Command(BaseCommand):
         add_fail_if_argument(parser)
 
     def handle(self, *args, **options) -> None:
+        paths = options["schedule"]
+        if len(paths) == 1 and not glob.has_magic(paths[0]):
+            self._ingest_one(paths[0], options)
+        else:
+            self._ingest_many(paths, options)
+
+    def _ingest_many(self, patterns: list[str], options: dict) -> None:
+        """Each file in its own transaction: one refused file stops nothing."""
+        used = [flag for key, flag in SINGLE_FILE_OPTIONS.items() if options[key]]
+        if used:
+            raise CommandError(
+                f"{', '.join(used)} describe{'s' if len(used) == 1 else ''} one schedule; give "
+                "one schedule file with them, or leave them out to ingest several.",
+                returncode=EXIT_BAD_INPUT,
+            )
+        sky = _sky_options(options)
+        entries = [
+            entry if isinstance(entry, BatchEntry) else self._ingest_file(entry, options, sky)
+            for entry in _expand(patterns)
+        ]
+        summary = BatchSummary(entries)
+        self.stdout.write(_render_summary(summary, as_json=options["json"]))
+        if summary.refusals:
+            raise CommandError(
+                f"{len(summary.refusals)} of {len(entries)} files were refused.",
+                returncode=EXIT_BAD_INPUT,
+            )
+
+    def _ingest_file(self, path: str, options: dict, sky: SkyOptions) -> BatchEntry:
+        try:
+            outcome = ingest_schedule(
+                InputFile.from_path(path),
+                name=PurePath(path).stem,
+                drop_invalid_periods=options["drop_invalid_periods"],
+                sky=sky,
+            )
+        except ScheduleInputError as error:
+            return BatchEntry(path, REFUSED, reason=str(error))
+        except Exception as error:  # one broken file must not stop the others
+            logger.exception("Ingest of %s failed", path)
+            return BatchEntry(path, REFUSED, reason=f"internal error: {error}")
+        if not options["json"]:
+            for warning in outcome.warnings:
+                self.stderr.write(f"Warning: {path}: {warning}")
+        return BatchEntry(path, STORED if outcome.created else ALREADY_STORED, outcome.schedule)
+
+    def _ingest_one(self, path: str, options: dict) -> None:
         as_json = options["json"]
         conditions = parse_fail_if(options["fail_if"])
         if conditions and options["dry_run"]:
@@ -88,7 +157,7 @@ class Command(BaseCommand):
             )
         sky = _sky_options(options)
         try:
-            schedule = InputFile.from_path(options["schedule"])
+            schedule = InputFile.from_path(path)
             visibility = _optional_file(options["visibility"])
             dark_periods = _optional_file(options["dark_periods"])
             with ProgressDisplay(enabled=not as_json and sys.stderr.isatty()) as progress:
@@ -144,6 +213,57 @@ def _sky_options(options: dict) -> SkyOptions:
         moon=options["dark_moon"],
         compute_visibility=options["compute_visibility"],
     )
+
+
+def _expand(patterns: list[str]) -> list[str | BatchEntry]:
+    """The paths to ingest, in order: each glob's matches sorted, each file once; a glob that
+    matches nothing is refused."""
+    paths: list[str | BatchEntry] = []
+    for pattern in patterns:
+        if not glob.has_magic(pattern):
+            paths.append(pattern)
+            continue
+        matches = sorted(glob.glob(pattern))
+        paths.extend(matches or [BatchEntry(pattern, REFUSED, reason="no file matches")])
+    return list(dict.fromkeys(paths))
+
+
+def _render_summary(summary: BatchSummary, *, as_json: bool) -> str:
+    if as_json:
+        return orjson.dumps(
+            {
+                "files": [_entry_json(entry) for entry in summary.entries],
+                **{
+                    outcome.replace(" ", "_"): summary.count(outcome)
+                    for outcome in (STORED, ALREADY_STORED, REFUSED)
+                },
+                "summary": summary.line,
+            }
+        ).decode()
+    lines = []
+    for entry in summary.entries:
+        schedule = entry.schedule
+        if schedule is None:
+            lines.append(f"refused: {entry.file}: {entry.reason}")
+        else:
+            lines.append(
+                f'{entry.outcome}: {entry.file} → schedule {schedule.pk} ("{schedule.name}" '
+                f"version {schedule.version}, {schedule.block_count:,} blocks)"
+            )
+    return "\n".join([*lines, f"{summary.line}."])
+
+
+def _entry_json(entry: BatchEntry) -> dict:
+    schedule = entry.schedule
+    return {
+        "file": entry.file,
+        "outcome": entry.outcome.replace(" ", "_"),
+        "id": schedule.pk if schedule else None,
+        "name": schedule.name if schedule else None,
+        "version": schedule.version if schedule else None,
+        "blocks": schedule.block_count if schedule else None,
+        "reason": entry.reason,
+    }
 
 
 def _optional_file(path: str | None) -> InputFile | None:
