@@ -3,6 +3,8 @@ composite KPI with deltas against its baseline and each KPI's evolution in uploa
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import plotly.graph_objects as go
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -166,7 +168,7 @@ def ranking_table(ranking: EnvironmentRanking) -> Table:
             member.rank,
             str(member.schedule),
             member.schedule.pk,
-            member.schedule.uploaded_at.isoformat(),
+            _utc(member.schedule.uploaded_at),
             "baseline" if member.is_baseline else "",
         ]
         for name in RANKED_FIGURES:
@@ -219,9 +221,13 @@ def evolution_table(ranking: EnvironmentRanking) -> Table:
             member.upload_order,
             str(member.schedule),
             member.schedule.pk,
-            member.schedule.uploaded_at.isoformat(),
+            _utc(member.schedule.uploaded_at),
             *(member.figures[name] for name in RANKED_FIGURES),
         ]
         for member in ranking.in_upload_order
     ]
     return Table(columns, rows)
+
+
+def _utc(moment) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z"
