@@ -44,6 +44,7 @@ ENDPOINTS = {
     "/api/v1/schedules/{schedule_id}/alt-az/": {"get"},
     "/api/v1/schedules/{schedule_id}/insights/": {"get"},
     "/api/v1/schedules/{schedule_id}/trends/": {"get"},
+    "/api/v1/schedules/{schedule_id}/compare/": {"get"},
     "/api/v1/schedules/{schedule_id}/compare/{other_id}/": {"get"},
     "/api/v1/schedules/{schedule_id}/validation-report/": {"get"},
     "/api/v1/schedules/{schedule_id}/fragmentation/": {"get"},

@@ -162,6 +162,10 @@ PAGES = {
     "trends CSV": Row("GET", f"{S}/trends/?csv=model", READ_PAGE),
     "compare": Row("GET", f"{S}/compare/?other={{other}}", READ_PAGE),
     "compare CSV": Row("GET", f"{S}/compare/?other={{other}}&csv=metrics", READ_PAGE),
+    "compare metrics CSV": Row("GET", f"{S}/compare/?other={{other}}&csv=multi-metrics", READ_PAGE),
+    "compare status matrix CSV": Row(
+        "GET", f"{S}/compare/?other={{other}}&hide_agreeing=on&csv=status-matrix", READ_PAGE
+    ),
     "fragmentation": Row("GET", f"{S}/fragmentation/", READ_PAGE),
     "fragmentation CSV": Row("GET", f"{S}/fragmentation/?csv=strip", READ_PAGE),
     "diagnostics": Row("GET", f"{S}/diagnostics/", READ_PAGE),
@@ -206,6 +210,7 @@ API = {
     "insights": Row("GET", f"{A}/insights/", READ_API),
     "trends": Row("GET", f"{A}/trends/", READ_API),
     "compare": Row("GET", f"{A}/compare/{{other}}/", READ_API),
+    "compare with several": Row("GET", f"{A}/compare/?other={{other}}&page=2", READ_API),
     "validation report": Row("GET", f"{A}/validation-report/", READ_API),
     "fragmentation": Row("GET", f"{A}/fragmentation/", READ_API),
     "diagnostics": Row("GET", f"{A}/diagnostics/", READ_API),

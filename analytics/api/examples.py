@@ -860,3 +860,134 @@ ALT_AZ = OpenApiExample(
         "night_dates": ["2025-05-04"],
     },
 )  # fmt: skip
+
+
+MULTI_COMPARE = OpenApiExample(
+    "A reference and one other run, three blocks moved by ten minutes",
+    value={
+        "reference_id": 1,
+        "schedules": [
+            {
+                "schedule_id": 1,
+                "name": "Example plan",
+                "version": 1,
+                "total_blocks": 4,
+                "scheduled_blocks": 3,
+                "time_use_hours": {
+                    "non_operable": 0.0,
+                    "scheduled": 3.0,
+                    "no_target_visible": 0.0,
+                    "visible_no_fit": 0.0,
+                    "feasible_unused": 9.0,
+                },
+                "scheduled_priority": {
+                    "count": 3,
+                    "q1": 5.0,
+                    "median": 5.0,
+                    "q3": 5.0,
+                    "lower_fence": 5.0,
+                    "upper_fence": 5.0,
+                    "mean": 5.0,
+                },
+            },
+            {
+                "schedule_id": 2,
+                "name": "Example plan",
+                "version": 2,
+                "total_blocks": 4,
+                "scheduled_blocks": 3,
+                "time_use_hours": {
+                    "non_operable": 0.0,
+                    "scheduled": 3.0,
+                    "no_target_visible": 0.0,
+                    "visible_no_fit": 0.0,
+                    "feasible_unused": 9.0,
+                },
+                "scheduled_priority": {
+                    "count": 3,
+                    "q1": 5.0,
+                    "median": 5.0,
+                    "q3": 5.0,
+                    "lower_fence": 5.0,
+                    "upper_fence": 5.0,
+                    "mean": 5.0,
+                },
+            },
+        ],
+        "metrics": [
+            {
+                "label": "Scheduled blocks",
+                "values": [3, 3],
+                "deltas": [0, 0],
+                "best": [],
+                "better": "higher",
+            },
+            {
+                "label": "Scheduling rate",
+                "values": [0.75, 0.75],
+                "deltas": [0.0, 0.0],
+                "best": [],
+                "better": "higher",
+            },
+            {
+                "label": "Composite score",
+                "values": [0.5937, 0.5948],
+                "deltas": [0.0, 0.0011],
+                "best": [1],
+                "better": "higher",
+            },
+            {
+                "label": "Conflicts",
+                "values": [0, 0],
+                "deltas": [0, 0],
+                "best": [],
+                "better": "lower",
+            },
+        ],
+        "pairs": [
+            {
+                "schedule_id": 2,
+                "shared_blocks": 3,
+                "mismatched_targets": [],
+                "warnings": [],
+                "timing": {
+                    "scheduled_either": 3,
+                    "scheduled_both": 3,
+                    "match_ratio": 1.0,
+                    "retimed": 3,
+                    "shift_median_minutes": 10.0,
+                    "shift_mad_minutes": 0.0,
+                    "order_preservation": 1.0,
+                    "coherent_runs": [
+                        {
+                            "source_block_ids": ["sb-100", "sb-101", "sb-102"],
+                            "a_first": 0,
+                            "a_last": 2,
+                            "b_first": 0,
+                            "b_last": 2,
+                            "shift_mean_minutes": 10.0,
+                            "shift_std_minutes": 0.0,
+                        }
+                    ],
+                },
+            }
+        ],
+        "matrix": {
+            "hide_agreeing": False,
+            "page": 1,
+            "page_count": 1,
+            "page_size": 50,
+            "total_blocks": 5,
+            "agreeing_blocks": 3,
+            "shown_blocks": 5,
+            "source_block_id": ["sb-100", "sb-101", "sb-102", "sb-104", "sb-105"],
+            "status": [
+                ["scheduled", "scheduled"],
+                ["scheduled", "scheduled"],
+                ["scheduled", "scheduled"],
+                ["unscheduled", "absent"],
+                ["absent", "unscheduled"],
+            ],
+        },
+    },
+)

@@ -5,6 +5,7 @@ are not floats, 2-D arrays, and the keys of untyped dicts.
 """
 
 from analytics.diagnostics.reasons import REASONS
+from analytics.multi_compare import STATUS_NAMES
 from analytics.selectors import (
     CompareData,
     DistributionsData,
@@ -18,6 +19,7 @@ from analytics.selectors.altaz import AltAzData
 from analytics.selectors.diagnostics import DiagnosticsData, FragmentationData
 from analytics.selectors.figures import GateOutcome
 from analytics.selectors.hourglass import HourglassData
+from analytics.selectors.multi_compare import MultiCompareData
 from schedules.api.serializers import CORRELATIONS_SCHEMA
 from schedules.api.sky import SKY_OVERRIDES as SKY_PERIODS
 from tsi_site.api.schema import array_of, dataclass_schema
@@ -82,6 +84,18 @@ TIMELINE = dataclass_schema(TimelineData, OVERRIDES)
 INSIGHTS = dataclass_schema(InsightsData, OVERRIDES)
 TRENDS = dataclass_schema(TrendsData, OVERRIDES)
 COMPARE = dataclass_schema(CompareData, OVERRIDES)
+MULTI_COMPARE = dataclass_schema(
+    MultiCompareData,
+    {
+        "MetricRow.best": array_of(
+            {"type": "integer"}, "Indices of the schedules (0 the reference)."
+        ),
+        "MatrixPage.status": array_of(
+            array_of({"type": "string", "enum": list(STATUS_NAMES)}),
+            "One row per block, one status per schedule (the reference first).",
+        ),
+    },
+)
 
 # The diagnostics endpoints (DESIGN §13).
 _IDS = array_of({"type": "integer"}, "Database ids of the blocks.")

@@ -35,6 +35,7 @@ urlpatterns = [
     path(f"{SCHEDULE}alt-az/", sky.AltAzView.as_view(), name="schedule-alt-az"),
     path(f"{SCHEDULE}insights/", views.InsightsView.as_view(), name="schedule-insights"),
     path(f"{SCHEDULE}trends/", views.TrendsView.as_view(), name="schedule-trends"),
+    path(f"{SCHEDULE}compare/", views.MultiCompareView.as_view(), name="schedule-multi-compare"),
     path(
         f"{SCHEDULE}compare/<dbid:other_id>/",
         views.CompareView.as_view(),

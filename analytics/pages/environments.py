@@ -120,14 +120,14 @@ class EnvironmentPage(View):
         return redirect(environment.get_absolute_url())
 
     def _context(self, request: HttpRequest, environment: Environment, form) -> dict:
-        may_change = can_change_environment(request.user)
-        return {
-            "environment": environment,
-            "form": form,
-            "may_change": may_change,
-            "rename_form": EnvironmentRenameForm(initial={"name": environment.name}),
-            "baseline_form": EnvironmentBaselineForm(environment=environment),
-        }
+        context = {"environment": environment, "form": form, "may_change": False}
+        if can_change_environment(request.user):
+            context |= {
+                "may_change": True,
+                "rename_form": EnvironmentRenameForm(initial={"name": environment.name}),
+                "baseline_form": EnvironmentBaselineForm(environment=environment),
+            }
+        return context
 
     def _invalid(self, request: HttpRequest, environment: Environment, form) -> HttpResponse:
         if request.GET.get("csv"):

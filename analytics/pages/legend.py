@@ -37,6 +37,23 @@ BUCKET_COLOURS = {1: "#56B4E9", 2: "#009E73", 3: "#CC79A7", 4: "#D55E00"}
 
 SEQUENTIAL_SCALE = "Viridis"
 
+# Fragmentation classes of the schedule period (DESIGN §13), in strip order: first match wins
+# when a piece is classified.
+CLASS_TITLES = {
+    "non_operable": "Not operable",
+    "scheduled": "Scheduled",
+    "no_target_visible": "No target visible",
+    "visible_no_fit": "Visible, no block fits",
+    "feasible_unused": "Feasible, unused",
+}
+CLASS_COLOURS = {
+    "non_operable": "#c9ced4",
+    "scheduled": SCHEDULED.colour,
+    "no_target_visible": "#332288",
+    "visible_no_fit": "#CC79A7",
+    "feasible_unused": "#D55E00",
+}
+
 
 def block_labels(ids: np.ndarray, names: np.ndarray) -> np.ndarray:
     """Hover labels "<b>id</b> name" with both user strings escaped."""

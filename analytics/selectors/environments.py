@@ -29,6 +29,10 @@ FIGURE_TITLES = {
 }
 
 
+# A schedule's period arrays can hold thousands of periods; a ranking never reads them.
+PERIOD_ARRAYS = ("dark_periods", "possible_periods")
+
+
 class NotAMember(ValueError):
     """A baseline was asked for that is not a schedule of the environment."""
 
@@ -81,6 +85,7 @@ def environment_ranking(
     schedules = list(
         Schedule.objects.filter(environment=environment)
         .select_related("uploaded_by")
+        .defer(*PERIOD_ARRAYS)
         .order_by("uploaded_at", "id")
     )
     values = _stored_figures([schedule.pk for schedule in schedules])
