@@ -122,6 +122,14 @@ class EnvironmentRankingSerializer(serializers.Serializer):
     )
 
 
+BEST_RUN_FIGURES = {
+    "composite": 0.4,
+    "scheduling_rate": 0.5,
+    "scheduled_fraction_of_operable": 0.1667,
+    "visibility_use": 0.1667,
+    "priority_alignment": 1.0,
+    "gap_compactness": 0.1667,
+}
 RANKING_EXAMPLE = OpenApiExample(
     "Three runs",
     value={
@@ -146,22 +154,9 @@ RANKING_EXAMPLE = OpenApiExample(
                 "rank": 1,
                 "upload_order": 3,
                 "is_baseline": False,
-                "figures": {
-                    "composite": 0.4,
-                    "scheduling_rate": 0.5,
-                    "scheduled_fraction_of_operable": 0.1667,
-                    "visibility_use": 0.1667,
-                    "priority_alignment": 1.0,
-                    "gap_compactness": 0.1667,
-                },
-                "deltas": {
-                    "composite": 0.4,
-                    "scheduling_rate": 0.5,
-                    "scheduled_fraction_of_operable": 0.1667,
-                    "visibility_use": 0.1667,
-                    "priority_alignment": 1.0,
-                    "gap_compactness": 0.1667,
-                },
+                "figures": BEST_RUN_FIGURES,
+                # Against a baseline that scheduled nothing, whose figures are all 0.
+                "deltas": BEST_RUN_FIGURES,
             }
         ],
     },
