@@ -17,6 +17,11 @@ RETIMED_DAYS = 1.0 / 86400.0  # a start moved by more than one second
 MINUTES_PER_DAY = 1440.0
 COHERENT_SHIFT_MINUTES = 5.0  # a run continues while the shift changes by at most this
 COHERENT_MIN_BLOCKS = 3
+# Below this share of the smaller schedule's blocks in common, the two are likely different
+# problems rather than two runs of one.
+FEW_SHARED = 0.5
+SAME_TARGET_DEG = 1.0 / 60.0  # shared ids whose targets are farther apart than this differ
+MISMATCH_EXAMPLES = 5
 
 
 @dataclass(frozen=True)
@@ -151,3 +156,38 @@ def coherent_runs(
 
 def _mean(values: np.ndarray, parts: list[tuple[int, int]]) -> float:
     return float(np.concatenate([values[first:stop] for first, stop in parts]).mean())
+
+
+def separation_deg(ra_a, dec_a, ra_b, dec_b) -> np.ndarray:
+    """Angle between two sets of sky positions (haversine, stable at small angles)."""
+    ra_a, dec_a, ra_b, dec_b = (np.radians(v) for v in (ra_a, dec_a, ra_b, dec_b))
+    haversine = (
+        np.sin((dec_b - dec_a) / 2) ** 2
+        + np.cos(dec_a) * np.cos(dec_b) * np.sin((ra_b - ra_a) / 2) ** 2
+    )
+    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(haversine, 0.0, 1.0))))
+
+
+def pair_warnings(common: int, total_a: int, total_b: int, mismatched: list[str]) -> list[str]:
+    """What makes this comparison doubtful: few shared blocks, or shared ids that are not the
+    same observation."""
+    warnings = []
+    smaller = min(total_a, total_b)
+    if smaller and common < FEW_SHARED * smaller:
+        warnings.append(
+            f"The schedules share only {common:,} of {smaller:,} blocks "
+            f"({common / smaller:.0%} of the smaller one): they may be different problems, "
+            "not two runs of one."
+        )
+    if mismatched:
+        examples = ", ".join(mismatched[:MISMATCH_EXAMPLES])
+        more = (
+            f" and {len(mismatched) - MISMATCH_EXAMPLES:,} more"
+            if len(mismatched) > MISMATCH_EXAMPLES
+            else ""
+        )
+        warnings.append(
+            f"{len(mismatched):,} shared block ids point at different targets ({examples}{more}): "
+            "the same id is not the same observation in both."
+        )
+    return warnings

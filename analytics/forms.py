@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from analytics.diagnostics.reasons import REASONS
 from analytics.filtersets import INCLUDE, BlockFilterSet
 from analytics.gate import Condition, MalformedCondition, parse_condition
+from analytics.multi_compare import MAX_OTHERS
 from analytics.selectors import (
     SkyMapFilters,
     TimelineFilters,
@@ -26,6 +27,7 @@ from analytics.selectors.altaz import (
 from analytics.selectors.block import BlockQuery
 from analytics.selectors.diagnostics import DiagnosticsFilters
 from analytics.selectors.hourglass import LOCAL, UTC, HourglassFilters
+from analytics.selectors.multi_compare import MATRIX_PAGE_SIZE, CompareQuery
 from analytics.selectors.visibility import DEFAULT_BIN_COUNT
 from schedules.mjd import datetime_to_mjd
 from schedules.models import Schedule
@@ -224,24 +226,71 @@ class TrendsForm(BlockFilterSet):
         return values
 
 
-class CompareForm(forms.Form):
-    """The other schedule of a comparison; the previous version of the name by default."""
+class OthersField(forms.ModelMultipleChoiceField):
+    """Schedule ids to compare with, in the order given (a repeated parameter); at most
+    ``MAX_OTHERS``."""
 
-    other = forms.ModelChoiceField(
+    default_error_messages = {
+        "invalid_choice": "No schedule #%(value)s to compare with: the id is unknown, or it is "
+        "the schedule compared with.",
+        "invalid_pk_value": "“%(pk)s” is not a schedule id.",
+    }
+
+    def clean(self, value):
+        chosen = list(dict.fromkeys(str(item) for item in value or ()))
+        if len(chosen) > MAX_OTHERS:
+            raise forms.ValidationError(
+                f"At most {MAX_OTHERS} schedules can be compared with this one; "
+                f"{len(chosen)} were chosen.",
+                code="too_many",
+            )
+        schedules = {str(schedule.pk): schedule for schedule in super().clean(chosen)}
+        return [schedules[item] for item in chosen]
+
+
+class CompareForm(forms.Form):
+    """The schedules compared with this one (by default the previous version of its name),
+    and the status matrix's controls. The compare page and its endpoint read the same."""
+
+    other = OthersField(
         queryset=Schedule.objects.none(),
         required=False,
         label="Compare with",
-        empty_label="Choose a schedule…",
+        help_text=f"Schedule ids, up to {MAX_OTHERS} (repeat the parameter)",
+    )
+    hide_agreeing = forms.BooleanField(
+        required=False,
+        label="Hide rows that agree",
+        help_text="Status matrix: only the blocks whose status differs between the schedules",
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        widget=forms.HiddenInput,  # set by the page links under the status matrix
+        label="Matrix page",
+        help_text=f"Page of the status matrix, {MATRIX_PAGE_SIZE} blocks each",
     )
     fractions = forms.BooleanField(
         required=False, label="Distributions as fractions of each side's scheduled blocks"
     )
 
-    def __init__(self, data, *, schedule: Schedule, initial_other: Schedule | None) -> None:
-        super().__init__(data or None, initial={"other": initial_other})
+    def __init__(
+        self, data=None, *, schedule: Schedule | None = None, initial_other: Schedule | None = None
+    ) -> None:
+        super().__init__(data, initial={"other": [initial_other] if initial_other else []})
         field = self.fields["other"]
-        field.queryset = schedule_list().exclude(pk=schedule.pk)
+        field.queryset = schedule_list()
+        if schedule is not None:
+            field.queryset = field.queryset.exclude(pk=schedule.pk)
         field.label_from_instance = lambda other: f"{other} (#{other.pk})"
+
+    def query(self) -> CompareQuery:
+        return CompareQuery(
+            others=self.cleaned_data["other"],
+            hide_agreeing=self.cleaned_data["hide_agreeing"],
+            page=self.cleaned_data["page"] or 1,
+        )
 
 
 class DiagnosticsForm(QueryForm):

@@ -10,6 +10,7 @@ points at Redis). Cached arrays are made read-only, so no caller can change them
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
@@ -27,6 +28,10 @@ def analytics_version(schedule: Schedule) -> str:
     summary_id = (
         ScheduleSummary.objects.filter(schedule=schedule).values_list("id", flat=True).first()
     )
+    return _version(schedule, summary_id)
+
+
+def _version(schedule: Schedule, summary_id: int | None) -> str:
     return f"{schedule.pk}-{schedule.checksum[:16]}-{summary_id}"
 
 
@@ -38,7 +43,23 @@ def cached_per_schedule[T](
     kind: str, schedule: Schedule, compute: Callable[[], T | None]
 ) -> T | None:
     """``compute()`` once per schedule version; ``None`` results are not cached."""
-    key = f"tsi:{kind}:{analytics_version(schedule)}"
+    return _cached(f"tsi:{kind}:{analytics_version(schedule)}", compute)
+
+
+def cached_for_schedules[T](
+    kind: str, schedules: list[Schedule], compute: Callable[[], T | None]
+) -> T | None:
+    """``compute()`` once per combination of these schedules' versions, in this order (the
+    N-way compare: the reference, then the others)."""
+    summary_ids = dict(
+        ScheduleSummary.objects.filter(schedule__in=schedules).values_list("schedule_id", "id")
+    )  # analytics_version() of each, in one query
+    versions = ",".join(_version(schedule, summary_ids.get(schedule.pk)) for schedule in schedules)
+    # Hashed: eleven versions are longer than a cache key may be (250 characters in memcached).
+    return _cached(f"tsi:{kind}:{hashlib.sha256(versions.encode()).hexdigest()}", compute)
+
+
+def _cached[T](key: str, compute: Callable[[], T | None]) -> T | None:
     if key in _local:
         _local.move_to_end(key)
         return _local[key]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from dataclasses import replace
 
 import numpy as np
 
@@ -205,6 +206,19 @@ def generate_schedule_data(
         location=place,
         **constraints,
     )
+
+
+def rescheduled(data: ScheduleData, seed: int) -> ScheduleData:
+    """Another run of the same problem: the same blocks, windows and constraints, placed by
+    the same greedy scheduler with another seed (the runs the N-way compare is for)."""
+    start, stop = _greedy_schedule(
+        np.random.default_rng(seed),
+        priority=data.priority,
+        requested_days=data.requested_duration_s / SECONDS_PER_DAY,
+        offsets=data.visibility_offsets,
+        periods=data.visibility_periods,
+    )
+    return replace(data, scheduled_start_mjd=start, scheduled_stop_mjd=stop)
 
 
 def merged_periods(periods: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@ compare endpoints."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,12 +13,14 @@ from analytics.api import examples, schemas
 from analytics.api.serializers import ScheduleOverviewSerializer
 from analytics.forms import (
     BlockFiltersForm,
+    CompareForm,
     OverviewForm,
     SkyMapForm,
     TimelineForm,
     TrendsForm,
     VisibilityForm,
 )
+from analytics.multi_compare import MAX_OTHERS
 from analytics.selectors import (
     compare,
     distributions,
@@ -29,9 +31,11 @@ from analytics.selectors import (
     trends,
     visibility_histogram,
 )
+from analytics.selectors.multi_compare import MATRIX_PAGE_SIZE, multi_compare
 from analytics.selectors.visibility import TooManyBinsError
 from schedules.models import Schedule
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
+from tsi_site.api.errors import form_errors
 from tsi_site.api.pages import TAGS, PageView, page_schema, parse_filters
 from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
@@ -163,3 +167,59 @@ class CompareView(APIView):
     def get(self, request: Request, schedule_id: int, other_id: int) -> Response:
         data = compare(schedule_or_404(schedule_id), schedule_or_404(other_id))
         return Response(jsonable(data))
+
+
+@extend_schema(
+    summary="Compare with up to ten schedules",
+    description="This schedule (the reference) against the schedules named by `other` (repeat "
+    "it, at most 10), blocks matched on their source block id: the summary metrics of each "
+    "(`best` indexes the schedules holding a row's best value, `deltas` are differences to the "
+    "reference), the hours of each fragmentation class, box statistics of the scheduled "
+    "priorities, the pair figures of each other against the reference (A = the reference; a "
+    "shift is the other's start minus the reference's, in minutes) with the warnings of the "
+    "two-schedule compare, and a page of the block × schedule status matrix "
+    "(`hide_agreeing`, `page`). The compare page shows the same.",
+    tags=list(TAGS),
+    parameters=[
+        OpenApiParameter(
+            "other",
+            int,
+            many=True,
+            required=True,
+            explode=True,
+            description=f"Ids of the schedules compared with this one, at most {MAX_OTHERS} "
+            "(repeat the parameter: `?other=2&other=3`).",
+        ),
+        OpenApiParameter(
+            "hide_agreeing",
+            bool,
+            description="Status matrix: only the blocks whose status differs between the "
+            "schedules.",
+        ),
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "default": 1},
+            description=f"Page of the status matrix, {MATRIX_PAGE_SIZE} blocks each (past the "
+            "last: the last).",
+        ),
+    ],
+    responses={
+        200: OpenApiResponse(
+            schemas.MULTI_COMPARE,
+            description="N-way comparison data.",
+            examples=[examples.MULTI_COMPARE],
+        ),
+        **error_responses(400, *READ_ERRORS),
+    },
+)
+class MultiCompareView(APIView):
+    permission_classes = [ScheduleAccess]
+
+    def get(self, request: Request, schedule_id: int) -> Response:
+        schedule = schedule_or_404(schedule_id)
+        form = CompareForm(request.query_params, schedule=schedule)
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        if not form.cleaned_data["other"]:
+            raise ValidationError({"other": ["Name at least one schedule to compare with."]})
+        return Response(jsonable(multi_compare(schedule, form.query())))

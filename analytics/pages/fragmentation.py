@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from analytics.pages.legend import SCHEDULED
+from analytics.pages.legend import CLASS_COLOURS, CLASS_TITLES
 from analytics.selectors.diagnostics import FragmentationData, fragmentation
 from schedules.intervals import HOURS_PER_DAY
 from schedules.mjd import mjd_to_datetime64, mjd_to_iso
@@ -14,21 +14,6 @@ from tsi_site.web.charts import Empty, new_figure
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, preview
 from tsi_site.web.tables import Column, Table
 
-# In strip order: first match wins when a piece is classified.
-CLASS_TITLES = {
-    "non_operable": "Not operable",
-    "scheduled": "Scheduled",
-    "no_target_visible": "No target visible",
-    "visible_no_fit": "Visible, no block fits",
-    "feasible_unused": "Feasible, unused",
-}
-CLASS_COLOURS = {
-    "non_operable": "#c9ced4",
-    "scheduled": SCHEDULED.colour,
-    "no_target_visible": "#332288",
-    "visible_no_fit": "#CC79A7",
-    "feasible_unused": "#D55E00",
-}
 MS_PER_HOUR = 3_600_000.0
 
 

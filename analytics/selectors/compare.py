@@ -7,15 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
+from analytics.comparison import SAME_TARGET_DEG, pair_warnings, separation_deg
 from analytics.transform import gap_statistics
 from schedules.models import Schedule
 
 RETIME_THRESHOLD_DAYS = 1.0 / 86400.0  # a boundary moved by more than one second
-# Below this share of the smaller schedule's blocks in common, the two are likely different
-# problems rather than two runs of one.
-FEW_SHARED = 0.5
-SAME_TARGET_DEG = 1.0 / 60.0  # shared ids whose targets are farther apart than this differ
-MISMATCH_EXAMPLES = 5
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ def compare(schedule_a: Schedule, schedule_b: Schedule) -> CompareData:
     retimed = changes(moved)
     retimed.sort(key=lambda change: -abs(change.start_shift_hours or 0.0))
     only_a, only_b = ~np.isin(ids_a, common), ~np.isin(ids_b, common)
-    separation = _separation_deg(
+    separation = separation_deg(
         frame_a.ra_deg[index_a], frame_a.dec_deg[index_a],
         frame_b.ra_deg[index_b], frame_b.dec_deg[index_b],
     )  # fmt: skip
@@ -112,43 +108,8 @@ def compare(schedule_a: Schedule, schedule_b: Schedule) -> CompareData:
         newly_scheduled=changes(~scheduled_a & scheduled_b),
         newly_unscheduled=changes(scheduled_a & ~scheduled_b),
         retimed=retimed,
-        warnings=_warnings(len(common), len(frame_a), len(frame_b), mismatched),
+        warnings=pair_warnings(len(common), len(frame_a), len(frame_b), mismatched),
     )
-
-
-def _separation_deg(ra_a, dec_a, ra_b, dec_b) -> np.ndarray:
-    """Angle between two sets of sky positions (haversine, stable at small angles)."""
-    ra_a, dec_a, ra_b, dec_b = (np.radians(v) for v in (ra_a, dec_a, ra_b, dec_b))
-    haversine = (
-        np.sin((dec_b - dec_a) / 2) ** 2
-        + np.cos(dec_a) * np.cos(dec_b) * np.sin((ra_b - ra_a) / 2) ** 2
-    )
-    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(haversine, 0.0, 1.0))))
-
-
-def _warnings(common: int, total_a: int, total_b: int, mismatched: list[str]) -> list[str]:
-    """What makes this comparison doubtful: few shared blocks, or shared ids that are not the
-    same observation."""
-    warnings = []
-    smaller = min(total_a, total_b)
-    if smaller and common < FEW_SHARED * smaller:
-        warnings.append(
-            f"The schedules share only {common:,} of {smaller:,} blocks "
-            f"({common / smaller:.0%} of the smaller one): they may be different problems, "
-            "not two runs of one."
-        )
-    if mismatched:
-        examples = ", ".join(mismatched[:MISMATCH_EXAMPLES])
-        more = (
-            f" and {len(mismatched) - MISMATCH_EXAMPLES:,} more"
-            if len(mismatched) > MISMATCH_EXAMPLES
-            else ""
-        )
-        warnings.append(
-            f"{len(mismatched):,} shared block ids point at different targets ({examples}{more}): "
-            "the same id is not the same observation in both."
-        )
-    return warnings
 
 
 def _optional(value: float) -> float | None:

@@ -12,7 +12,12 @@ from schedules.formats import InputFile, read_dark_periods, read_schedule
 from schedules.schedule_data import Location, empty_periods
 from schedules.sky.altitudes import altaz_curves
 from schedules.sky.sites import site_from_location
-from schedules.synthetic import generate_schedule_data, generated_nights, merged_periods
+from schedules.synthetic import (
+    generate_schedule_data,
+    generated_nights,
+    merged_periods,
+    rescheduled,
+)
 from validation.rules import evaluate_rules
 
 SAMPLE_SCHEDULE = Path(__file__).resolve().parents[2] / "schedules/fixtures/sample_schedule.json"
@@ -129,6 +134,21 @@ def test_scheduled_periods_fit_visibility_requested_time_and_never_overlap(synth
     order = np.argsort(start)
     assert (start[order][1:] >= stop[order][:-1]).all()
     assert inside_any(np.column_stack([start, stop]), synthetic.dark_periods).all()
+
+
+def test_another_run_places_the_same_blocks_again(synthetic):
+    """The runs of one problem the N-way compare is measured on: only the placement differs."""
+    run = rescheduled(synthetic, seed=1)
+    assert run.source_ids == synthetic.source_ids
+    np.testing.assert_array_equal(run.visibility_periods, synthetic.visibility_periods)
+    start, stop = run.scheduled_start_mjd, run.scheduled_stop_mjd
+    placed = ~np.isnan(start)
+    assert not np.array_equal(placed, ~np.isnan(synthetic.scheduled_start_mjd))
+    for index in np.flatnonzero(placed):
+        assert inside_any(np.array([[start[index], stop[index]]]), run.visibility_of(index))[0]
+    order = np.argsort(start[placed])
+    assert (start[placed][order][1:] >= stop[placed][order][:-1]).all()
+    assert np.array_equal(rescheduled(synthetic, seed=1).scheduled_start_mjd, start, equal_nan=True)
 
 
 def test_a_realistic_share_is_scheduled_favouring_high_priority(synthetic):

@@ -171,4 +171,11 @@ def chart_arrays(figure: dict, chart: str) -> dict[str, list]:
         return {"Priority": data[0]["x"] + data[1]["x"]}
     if chart == "scheduled-requested":
         return {"Requested (h)": data[0]["y"] + data[1]["y"]}
+    if chart == "time-use":
+        return {f"{trace['name']} (h)": trace["y"] for trace in data}
+    if chart == "priority-boxes":
+        return {
+            title: data[0][key]
+            for title, key in (("Q1", "q1"), ("Median", "median"), ("Q3", "q3"), ("Mean", "mean"))
+        }
     raise AssertionError(f"no expectation for {chart}")

@@ -1,4 +1,5 @@
-"""The compare page: two versions side by side, the previous version by default."""
+"""The compare page: a reference against up to ten schedules (the previous version by default),
+and against a single one block by block."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from analytics.selectors import compare
 from tests.analytics.pages.sample import (
     BLOCKS,
     DARK,
+    T0,
     cards,
     chart_arrays,
     csv_rows,
@@ -54,7 +56,7 @@ def test_compare_chart_csv_is_the_chart_data(reader, store_schedule, normal):
     other = store_schedule(BLOCKS[:3], DARK, name="normal")
     url = page_url("analytics:compare", other)
     drawn = figures(reader.get(url))
-    assert set(drawn) == {"scheduled-priority", "scheduled-requested"}
+    assert set(drawn) == {"time-use", "priority-boxes", "scheduled-priority", "scheduled-requested"}
     for chart, figure in drawn.items():
         rows = csv_rows(reader.get(url, {"csv": chart}))
         for column, values in chart_arrays(figure, chart).items():
@@ -123,3 +125,228 @@ def test_priority_distributions_can_be_fractions(store_schedule):
     figure = compare_priority_figure(compare(one, two), fractions=True).to_plotly_json()
     assert {trace["histnorm"] for trace in figure["data"]} == {"probability"}
     assert figure["data"][0]["xbins"] == {"start": -0.5, "end": 2.5, "size": 1.0}
+
+
+# --- The N-way compare ------------------------------------------------------------------------
+
+HOUR = 1.0 / 24.0
+MINUTE = HOUR / 60.0
+A_AT, D_AT = T0 + 0.1, T0 + 0.3
+
+
+def runs(store_schedule):
+    """A reference and two runs of one four-block problem (c never rises: impossible).
+
+    ======  =========  =============  ===========
+    block   reference  first run      second run
+    ======  =========  =============  ===========
+    a (2)   scheduled  same time      10 min later
+    b (4)   —          scheduled      —
+    c (6)   impossible impossible     impossible
+    d (8)   scheduled  an hour later  —
+    e (1)   absent     unscheduled    absent
+    ======  =========  =============  ===========
+    """
+
+    def block(source_id, priority, at=None, **fields):
+        scheduled = None if at is None else (at, at + HOUR)
+        return dict(source_id=source_id, priority=priority, scheduled=scheduled, **fields)
+
+    never = dict(visibility=[])
+    reference = store_schedule(
+        [block("a", 2.0, A_AT), block("b", 4.0), block("c", 6.0, **never), block("d", 8.0, D_AT)],
+        DARK,
+        name="runs",
+    )
+    first = store_schedule(
+        [
+            block("a", 2.0, A_AT),
+            block("b", 4.0, T0 + 0.2),
+            block("c", 6.0, **never),
+            block("d", 8.0, D_AT + HOUR),
+            block("e", 1.0),
+        ],
+        DARK,
+        name="runs",
+    )
+    second = store_schedule(
+        [
+            block("a", 2.0, A_AT + 10 * MINUTE),
+            block("b", 4.0),
+            block("c", 6.0, **never),
+            block("d", 8.0),
+        ],
+        DARK,
+        name="runs",
+    )
+    return reference, first, second
+
+
+def three_way(reader, reference, first, second, **params):
+    url = reverse("analytics:compare", args=[reference.pk])
+    return reader.get(url, {"other": [first.pk, second.pk], **params})
+
+
+def cell_texts(response, table: str) -> dict[str, list[str]]:
+    rows = response.context[table]["rows"]
+    return {row[0].text: [cell.text for cell in row[1:]] for row in rows}
+
+
+def test_three_way_metrics_mark_the_best_and_show_deltas(reader, store_schedule):
+    reference, first, second = runs(store_schedule)
+    response = three_way(reader, reference, first, second)
+    assert response.status_code == 200
+    texts = cell_texts(response, "multi_metrics")
+    assert texts["Scheduled blocks"] == ["2", "3 ★", "1"]
+    assert texts["Blocks"] == ["4", "5", "4"]  # no better direction: no star
+    details = {
+        row[0].text: [cell.detail for cell in row[2:]]
+        for row in response.context["multi_metrics"]["rows"]
+    }
+    assert details["Scheduled blocks"] == ["+1", "-1"]
+    assert texts["Scheduling rate"] == ["50.0 %", "60.0 % ★", "25.0 %"]
+    assert details["Scheduling rate"] == ["+10.0 pp", "-25.0 pp"]
+    rows = csv_rows(three_way(reader, reference, first, second, csv="multi-metrics"))
+    scheduled = next(row for row in rows if row["Metric"] == "Scheduled blocks")
+    assert scheduled[f"Δ runs v3 (#{second.pk})"] == "-1"
+    assert scheduled["Best"] == f"runs v2 (#{first.pk})"
+    assert next(row for row in rows if row["Metric"] == "Scheduling rate")["Best"] == (
+        f"runs v2 (#{first.pk})"
+    )
+
+
+def test_status_matrix_rows_and_hiding_the_rows_that_agree(reader, store_schedule):
+    reference, first, second = runs(store_schedule)
+    response = three_way(reader, reference, first, second)
+    assert response.context["matrix_rows"] == [
+        ("a", ["scheduled", "scheduled", "scheduled"]),
+        ("b", ["unscheduled", "scheduled", "unscheduled"]),
+        ("c", ["impossible", "impossible", "impossible"]),
+        ("d", ["scheduled", "scheduled", "unscheduled"]),
+        ("e", ["absent", "unscheduled", "absent"]),
+    ]
+    assert "5 block ids in any schedule, 2 with the same status in all" in " ".join(
+        response.content.decode().split()
+    )
+    hidden = three_way(reader, reference, first, second, hide_agreeing="on")
+    assert [block for block, _ in hidden.context["matrix_rows"]] == ["b", "d", "e"]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                three_way(
+                    reader, reference, first, second, hide_agreeing="on", csv="status-matrix"
+                ).content.decode()
+            )
+        )
+    )
+    assert rows[0] == [
+        "Block ID",
+        f"Reference: runs v1 (#{reference.pk})",
+        f"runs v2 (#{first.pk})",
+        f"runs v3 (#{second.pk})",
+    ]
+    assert rows[1:] == [
+        ["b", "unscheduled", "scheduled", "unscheduled"],
+        ["d", "scheduled", "scheduled", "unscheduled"],
+        ["e", "absent", "unscheduled", "absent"],
+    ]
+
+
+def test_pair_figures_of_each_run_against_the_reference(reader, store_schedule):
+    reference, first, second = runs(store_schedule)
+    rows = csv_rows(three_way(reader, reference, first, second, csv="pairs"))
+    assert [
+        (
+            row["Shared blocks"],
+            row["Scheduled in either"],
+            row["Scheduled in both"],
+            row["Match ratio"],
+            row["Retimed"],
+            row["Order preservation"],
+            row["Coherent runs"],
+        )
+        for row in rows
+    ] == [
+        ("4", "3", "2", "0.666666666666667", "1", "1", "0"),
+        ("4", "2", "1", "0.5", "1", "1", "0"),
+    ]
+    assert floats([row["Shift median (min)"] for row in rows]) == pytest.approx([30.0, 10.0])
+    assert floats([row["Shift MAD (min)"] for row in rows]) == pytest.approx([30.0, 0.0])
+
+
+def test_time_use_and_priority_boxes_per_schedule(reader, store_schedule):
+    reference, first, second = runs(store_schedule)
+    response = three_way(reader, reference, first, second)
+    drawn = figures(response)
+    time_use = {trace["name"]: trace["y"] for trace in drawn["time-use"]["data"]}
+    assert time_use["Scheduled"] == pytest.approx([2.0, 3.0, 1.0])  # an hour per block
+    totals = [sum(hours) for hours in zip(*time_use.values(), strict=True)]
+    assert totals == pytest.approx([totals[0]] * 3)  # one period, split differently
+    box = drawn["priority-boxes"]["data"][0]
+    assert box["type"] == "box"
+    # Scheduled priorities: {2, 8}, {2, 4, 8}, {2}; quartiles by linear interpolation.
+    assert box["q1"] == pytest.approx([3.5, 3.0, 2.0])
+    assert box["median"] == pytest.approx([5.0, 4.0, 2.0])
+    assert box["q3"] == pytest.approx([6.5, 6.0, 2.0])
+    assert box["lowerfence"] == [2.0, 2.0, 2.0] and box["upperfence"] == [8.0, 8.0, 2.0]
+    assert box["mean"] == pytest.approx([5.0, 14.0 / 3.0, 2.0])
+    for chart, figure in drawn.items():
+        rows = csv_rows(three_way(reader, reference, first, second, csv=chart))
+        for column, values in chart_arrays(figure, chart).items():
+            assert floats([row[column] for row in rows]) == pytest.approx(values)
+
+
+def test_status_matrix_pages_on_the_server(reader, store_schedule):
+    shared = [dict(source_id=f"p{i:03d}") for i in range(120)]
+    reference = store_schedule(shared, name="paged")
+    other = store_schedule(shared + [dict(source_id=f"q{i:03d}") for i in range(10)], name="paged")
+    url = reverse("analytics:compare", args=[reference.pk])
+    first = reader.get(url, {"other": other.pk})
+    assert len(first.context["matrix_rows"]) == 50
+    assert first.context["multi"].matrix.page_count == 3
+    last = reader.get(url, {"other": other.pk, "page": 3})
+    assert last.context["matrix_rows"][0][0] == "p100"
+    assert len(last.context["matrix_rows"]) == 30
+    beyond = reader.get(url, {"other": other.pk, "page": 99})
+    assert beyond.context["multi"].matrix.page == 3
+    hidden = reader.get(url, {"other": other.pk, "hide_agreeing": "on", "page": 2})
+    assert hidden.context["multi"].matrix.page == 1  # 10 rows that disagree: one page
+    assert [block for block, _ in hidden.context["matrix_rows"]] == [f"q{i:03d}" for i in range(10)]
+
+
+def test_more_than_ten_others_and_unknown_ids_are_refused(reader, store_schedule):
+    reference = store_schedule([dict(source_id="a")], name="many")
+    others = [  # distinct contents: an identical upload is the schedule already stored
+        store_schedule([dict(source_id="a", priority=float(i + 10))], name="many") for i in range(11)
+    ]
+    url = reverse("analytics:compare", args=[reference.pk])
+    response = reader.get(url, {"other": [other.pk for other in others]})
+    assert response.status_code == 400
+    assert "At most 10 schedules can be compared with this one; 11 were chosen." in (
+        response.content.decode()
+    )
+    ten = reader.get(url, {"other": [other.pk for other in others[:10]]})
+    assert ten.status_code == 200 and len(ten.context["multi"].schedules) == 11
+    unknown = reader.get(url, {"other": [others[0].pk, 999999]})
+    assert unknown.status_code == 400
+    assert "No schedule #999999 to compare with" in unknown.content.decode()
+    itself = reader.get(url, {"other": reference.pk})
+    assert itself.status_code == 400
+
+
+def test_a_single_other_keeps_the_block_by_block_detail(reader, store_schedule):
+    reference, first, second = runs(store_schedule)
+    url = reverse("analytics:compare", args=[reference.pk])
+    single = reader.get(url, {"other": first.pk})
+    assert single.context["other"] == first
+    assert cards(single)["only-in-a"] == "1"  # e: A is the other schedule, as before
+    assert set(figures(single)) == {
+        "time-use",
+        "priority-boxes",
+        "scheduled-priority",
+        "scheduled-requested",
+    }
+    repeated = reader.get(url, {"other": [first.pk, first.pk]})  # one schedule, named twice
+    assert repeated.context["other"] == first
+    two = three_way(reader, reference, first, second)
+    assert "data" not in two.context and len(two.context["multi"].pairs) == 2
