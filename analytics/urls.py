@@ -8,6 +8,7 @@ from analytics.pages.distributions import DistributionsPage
 from analytics.pages.fragmentation import FragmentationPage
 from analytics.pages.hourglass import HourglassPage
 from analytics.pages.insights import InsightsPage, InsightsReport
+from analytics.pages.lineage import LineagePage
 from analytics.pages.overview import OverviewPage
 from analytics.pages.sky_map import SkyMapPage
 from analytics.pages.timeline import TimelinePage
@@ -40,4 +41,5 @@ urlpatterns = [
     path("compare/", ComparePage.as_view(), name="compare"),
     path("fragmentation/", FragmentationPage.as_view(), name="fragmentation"),
     path("diagnostics/", DiagnosticsPage.as_view(), name="diagnostics"),
+    path("lineage/", LineagePage.as_view(), name="lineage"),
 ]

@@ -50,6 +50,8 @@ ENDPOINTS = {
     "/api/v1/schedules/{schedule_id}/fragmentation/": {"get"},
     "/api/v1/schedules/{schedule_id}/diagnostics/": {"get"},
     "/api/v1/schedules/{schedule_id}/gate/": {"get"},
+    "/api/v1/schedules/{schedule_id}/lineage/": {"get"},
+    "/api/v1/schedules/{schedule_id}/blocks/{block_id}/history/": {"get"},
 }
 
 

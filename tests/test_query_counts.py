@@ -15,7 +15,9 @@ the cold one loads the block frame, which the cache then keeps: warm is one quer
 schedule read. Legacy parses the blocks on every request (only visibility periods are cached).
 The diagnostics (their pages, the overview's KPIs, the schedule endpoints) are cached per
 schedule version on both data sources: cold they load the blocks, and on etl check for and read
-the stored error findings.
+the stored error findings. The lineage (its page, the block page's history, their endpoints)
+reads the versions of the name and their summaries, and cold the blocks of all of them in one
+query, however many versions there are.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "page/diagnostics": Endpoint(READER, "analytics:diagnostics"),
     "csv/fragmentation": Endpoint(READER, "analytics:fragmentation", query="csv=strip"),
     "csv/diagnostics": Endpoint(READER, "analytics:diagnostics", query="csv=unscheduled"),
+    "page/lineage": Endpoint(READER, "analytics:lineage"),
+    "csv/lineage": Endpoint(READER, "analytics:lineage", query="csv=steps"),
     "page/job": Endpoint(UPLOADER, "schedules:job", ("job_id",)),
     "page/job-status": Endpoint(UPLOADER, "schedules:job-status", ("job_id",)),
     "page/export": Endpoint(READER, "schedules:export"),
@@ -104,6 +108,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api/fragmentation": Endpoint(READER_TOKEN, "api:schedule-fragmentation"),
     "api/diagnostics": Endpoint(READER_TOKEN, "api:schedule-diagnostics"),
     "api/gate": Endpoint(READER_TOKEN, "api:schedule-gate", query="fail_if=kpis.composite%3E%3D0"),
+    "api/lineage": Endpoint(READER_TOKEN, "api:schedule-lineage"),
+    "api/block-history": Endpoint(READER_TOKEN, "api:block-history", ("schedule_id", "block_id")),
     "api/jobs": Endpoint(UPLOADER_TOKEN, "api:job-list", NO_IDS),
     "api/job": Endpoint(UPLOADER_TOKEN, "api:job-detail", ("job_id",)),
     "api/health": Endpoint(Caller.ANONYMOUS, "api:health", NO_IDS),
@@ -144,7 +150,7 @@ EXPECTED: dict[str, Counts] = {
     "page/timeline":              Counts(   7,    6,      6,    6),
     "page/hourglass":             Counts(   8,    7,      7,    7),
     "page/alt-az":                Counts(   8,    7,      7,    7),
-    "page/block":                 Counts(  14,   10,     11,   10),
+    "page/block":                 Counts(  17,   12,     14,   12),
     "page/insights":              Counts(  11,    7,      8,    7),
     "page/trends":                Counts(   7,    6,      6,    6),
     "page/compare":               Counts(  11,    9,      9,    9),
@@ -158,7 +164,7 @@ EXPECTED: dict[str, Counts] = {
     "csv/timeline":               Counts(   5,    4,      4,    4),
     "csv/hourglass":              Counts(   6,    5,      5,    5),
     "csv/alt-az":                 Counts(   6,    5,      5,    5),
-    "csv/block":                  Counts(  12,    8,      9,    8),
+    "csv/block":                  Counts(  15,   10,     12,   10),
     "csv/insights":               Counts(   9,    5,      6,    5),
     "csv/trends":                 Counts(   5,    4,      4,    4),
     "csv/compare":                Counts(   9,    7,      7,    7),
@@ -166,6 +172,8 @@ EXPECTED: dict[str, Counts] = {
     "page/diagnostics":           Counts(   9,    6,      7,    6),
     "csv/fragmentation":          Counts(   7,    4,      5,    4),
     "csv/diagnostics":            Counts(   7,    4,      5,    4),
+    "page/lineage":               Counts(   9,    7,      9,    7),
+    "csv/lineage":                Counts(   7,    5,      7,    5),
     "page/job":                   Counts(   5,    5,      5,    5),
     "page/job-status":            Counts(   5,    5,      5,    5),
     "page/export":                Counts(   4,    4,      4,    4),
@@ -190,6 +198,8 @@ EXPECTED: dict[str, Counts] = {
     "api/fragmentation":          Counts(   6,    3,      4,    3),
     "api/diagnostics":            Counts(   6,    3,      4,    3),
     "api/gate":                   Counts(  11,    3,      7,    3),
+    "api/lineage":                Counts(   6,    4,      6,    4),
+    "api/block-history":          Counts(   6,    5,      6,    5),
     "api/jobs":                   Counts(   3,    3,      3,    3),
     "api/job":                    Counts(   2,    2,      2,    2),
     "api/health":                 Counts(   1,    1,      1,    1),

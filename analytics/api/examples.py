@@ -991,3 +991,108 @@ MULTI_COMPARE = OpenApiExample(
         },
     },
 )
+
+LINEAGE = OpenApiExample(
+    "Three versions of a name, the third shown",
+    value={
+        "name": "Lineage",
+        "current_version": 3,
+        "versions": [
+            {
+                "schedule_id": 11,
+                "version": 1,
+                "uploaded_at": "2026-11-30T21:04:11.482913Z",
+                "blocks": 4,
+                "scheduled_blocks": 3,
+                "is_current": False,
+            },
+            {
+                "schedule_id": 12,
+                "version": 2,
+                "uploaded_at": "2026-11-30T22:15:40.031277Z",
+                "blocks": 4,
+                "scheduled_blocks": 3,
+                "is_current": False,
+            },
+            {
+                "schedule_id": 14,
+                "version": 3,
+                "uploaded_at": "2026-12-01T08:02:57.660104Z",
+                "blocks": 5,
+                "scheduled_blocks": 2,
+                "is_current": True,
+            },
+        ],
+        "steps": [
+            {
+                "from_version": 1,
+                "to_version": 2,
+                "added": 1,
+                "removed": 1,
+                "newly_scheduled": 1,
+                "newly_unscheduled": 0,
+                "retimed": 1,
+                "priority_changed": 1,
+                "blocks": 5,
+                "churn_rate": 0.8,
+            },
+            {
+                "from_version": 2,
+                "to_version": 3,
+                "added": 1,
+                "removed": 0,
+                "newly_scheduled": 0,
+                "newly_unscheduled": 1,
+                "retimed": 0,
+                "priority_changed": 0,
+                "blocks": 5,
+                "churn_rate": 0.4,
+            },
+        ],
+    },
+)
+
+BLOCK_HISTORY = OpenApiExample(
+    "A block dropped in version 2 and back, unscheduled, in version 3",
+    value={
+        "source_block_id": "sb-d",
+        "versions": [
+            {
+                "schedule_id": 11,
+                "version": 1,
+                "is_current": False,
+                "block_id": 104,
+                "present": True,
+                "priority": 2.0,
+                "scheduled": True,
+                "start_mjd": 60000.4,
+                "stop_mjd": 60000.45,
+                "changes": [],
+            },
+            {
+                "schedule_id": 12,
+                "version": 2,
+                "is_current": False,
+                "block_id": None,
+                "present": False,
+                "priority": None,
+                "scheduled": False,
+                "start_mjd": None,
+                "stop_mjd": None,
+                "changes": ["removed"],
+            },
+            {
+                "schedule_id": 14,
+                "version": 3,
+                "is_current": True,
+                "block_id": 117,
+                "present": True,
+                "priority": 2.0,
+                "scheduled": False,
+                "start_mjd": None,
+                "stop_mjd": None,
+                "changes": ["added"],
+            },
+        ],
+    },
+)

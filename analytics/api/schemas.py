@@ -5,6 +5,7 @@ are not floats, 2-D arrays, and the keys of untyped dicts.
 """
 
 from analytics.diagnostics.reasons import REASONS
+from analytics.lineage import CHANGES
 from analytics.multi_compare import STATUS_NAMES
 from analytics.selectors import (
     CompareData,
@@ -19,6 +20,7 @@ from analytics.selectors.altaz import AltAzData
 from analytics.selectors.diagnostics import DiagnosticsData, FragmentationData
 from analytics.selectors.figures import GateOutcome
 from analytics.selectors.hourglass import HourglassData
+from analytics.selectors.lineage import BlockHistoryData, LineageData
 from analytics.selectors.multi_compare import MultiCompareData
 from schedules.api.serializers import CORRELATIONS_SCHEMA
 from schedules.api.sky import SKY_OVERRIDES as SKY_PERIODS
@@ -133,3 +135,10 @@ DIAGNOSTIC_OVERRIDES = {
 FRAGMENTATION = dataclass_schema(FragmentationData, DIAGNOSTIC_OVERRIDES)
 DIAGNOSTICS = dataclass_schema(DiagnosticsData, DIAGNOSTIC_OVERRIDES)
 GATE = dataclass_schema(GateOutcome)
+
+# The lineage endpoints (DESIGN §14).
+LINEAGE = dataclass_schema(LineageData)
+BLOCK_HISTORY = dataclass_schema(
+    BlockHistoryData,
+    {"BlockVersion.changes": array_of({"type": "string", "enum": list(CHANGES)})},
+)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from analytics.api import diagnostics, environments, sky, views
+from analytics.api import diagnostics, environments, lineage, sky, views
 
 SCHEDULE = "schedules/<dbid:schedule_id>/"
 ENVIRONMENT = "environments/<dbid:environment_id>/"
@@ -52,4 +52,10 @@ urlpatterns = [
         name="schedule-diagnostics",
     ),
     path(f"{SCHEDULE}gate/", diagnostics.GateView.as_view(), name="schedule-gate"),
+    path(f"{SCHEDULE}lineage/", lineage.LineageView.as_view(), name="schedule-lineage"),
+    path(
+        f"{SCHEDULE}blocks/<dbid:block_id>/history/",
+        lineage.BlockHistoryView.as_view(),
+        name="block-history",
+    ),
 ]

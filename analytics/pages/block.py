@@ -13,6 +13,7 @@ from django.urls import reverse
 from analytics.forms import BlockPageForm
 from analytics.pages.legend import (
     BUCKET_LABELS,
+    CHANGE_TITLES,
     DARK_PERIOD_COLOUR,
     MOON_COLOUR,
     MOON_UP_COLOUR,
@@ -26,6 +27,7 @@ from analytics.pages.legend import (
 )
 from analytics.selectors.block import BlockDetail, block_detail, block_id_for_source
 from analytics.selectors.diagnostics import block_reason
+from analytics.selectors.lineage import BlockHistoryData, block_history_of
 from schedules.mjd import mjd_to_iso
 from tsi_site.web.charts import Empty, escape, new_figure, plotly_dates
 from tsi_site.web.links import block_link
@@ -57,6 +59,7 @@ class BlockPage(ReportPage, page="block", form=BlockPageForm):
         neighbours = same_target_table(detail, block_link(schedule.pk))
         windows = visibility_table(detail)
         info = detail.block
+        history = history_table(block_history_of(schedule, info.source_block_id))
         return PageContent(
             {
                 "detail": detail,
@@ -68,6 +71,7 @@ class BlockPage(ReportPage, page="block", form=BlockPageForm):
                 "neighbours": preview(neighbours, TABLE_ROWS),
                 "windows": preview(windows, TABLE_ROWS),
                 "why": block_reason(schedule, self.kwargs["block_id"]),
+                "history": preview(history),
             },
             charts=[
                 ChartSpec(
@@ -81,6 +85,7 @@ class BlockPage(ReportPage, page="block", form=BlockPageForm):
                 "findings": lambda: findings,
                 "same-target": lambda: neighbours,
                 "visibility": lambda: windows,
+                "history": lambda: history,
             },
         )
 
@@ -444,4 +449,54 @@ def visibility_table(detail: BlockDetail) -> Table:
                 strict=True,
             )
         ),
+    )
+
+
+def history_table(history: BlockHistoryData) -> Table:
+    """The block in every version of the schedule's name; a version links to its block page
+    when the block is there, and the shown one says so."""
+    rows = history.versions
+    pages = {
+        row.version: reverse("analytics:block", args=[row.schedule_id, row.block_id])
+        for row in rows
+        if row.block_id is not None
+    }
+    current = {row.version for row in rows if row.is_current}
+    start = np.array([row.start_mjd for row in rows], dtype=np.float64)  # None → NaN
+    stop = np.array([row.stop_mjd for row in rows], dtype=np.float64)
+
+    def version_text(row, index: int) -> str | None:
+        if index != 0:
+            return None
+        return f"v{row[0]} (this)" if row[0] in current else f"v{row[0]}"
+
+    return Table(
+        (
+            Column("Version", link=pages.get),
+            Column("Present"),
+            Column("Scheduled"),
+            Column("Start (UTC)", utc=True),
+            Column("Stop (UTC)", utc=True),
+            Column("Start (MJD)", 5, grouped=False, page=False),
+            Column("Stop (MJD)", 5, grouped=False, page=False),
+            Column("Priority", 2),
+            Column("Changes from the previous version", wrap=True),
+        ),
+        [
+            (
+                row.version,
+                row.present,
+                row.scheduled,
+                start_utc,
+                stop_utc,
+                row.start_mjd,
+                row.stop_mjd,
+                row.priority,
+                ", ".join(CHANGE_TITLES[change].lower() for change in row.changes),
+            )
+            for row, start_utc, stop_utc in zip(
+                rows, mjd_to_iso(start), mjd_to_iso(stop), strict=True
+            )
+        ],
+        cell_format=version_text,
     )

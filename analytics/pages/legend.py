@@ -181,3 +181,23 @@ def with_reasons(table: Table, reasons: list[str], title: str = "Reason") -> Tab
         columns=(*table.columns, Column(title)),
         rows=[(*row, reason) for row, reason in zip(table.rows, reasons, strict=True)],
     )
+
+
+# What changes for a block from one version of a schedule to the next (DESIGN §14, lineage),
+# in the order the lineage counts them.
+CHANGE_TITLES = {
+    "added": "Added",
+    "removed": "Removed",
+    "newly_scheduled": "Newly scheduled",
+    "newly_unscheduled": "Newly unscheduled",
+    "retimed": "Retimed",
+    "priority_changed": "Priority changed",
+}
+CHANGE_COLOURS = {
+    "added": "#009E73",
+    "removed": "#D55E00",
+    "newly_scheduled": SCHEDULED.colour,
+    "newly_unscheduled": UNSCHEDULED.colour,
+    "retimed": "#56B4E9",
+    "priority_changed": "#CC79A7",
+}

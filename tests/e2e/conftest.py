@@ -64,6 +64,7 @@ SCHEDULE_PAGES = {
     "compare": "analytics:compare",
     "fragmentation": "analytics:fragmentation",
     "diagnostics": "analytics:diagnostics",
+    "lineage": "analytics:lineage",
 }
 FAVICON = "/favicon.ico"
 
