@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """TSI benchmarks against PostgreSQL: ingest (per phase, peak memory, versus a floor), every
 analytics API endpoint and page over HTTP (gunicorn, cold and warm), the visibility histogram,
-and the etl/legacy data sources. Prints one table per size and writes bench/results/*.json.
+the time headless Chromium takes to draw every page (bench/browser.py), and the etl/legacy data
+sources. Prints one table per size, then every figure against its target (met or missed, and
+the floor measured in the same run), and writes bench/results/*.json.
 
     make bench                                   # both sizes
     make bench BENCH_ARGS="--size real --repeat 5"
@@ -28,6 +30,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import psycopg
+from browser import draw_times
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "bench" / "data"
@@ -285,6 +288,7 @@ def endpoints(schedule_id: int, other_id: int, block_id: int) -> dict[str, str]:
     # A raw schedule carries no location: the sky pages are asked for La Palma's nights.
     sky = "site=orm"
     return {
+        "floor: api health": "/api/v1/health/",
         "api overview": f"{api}/overview/",
         "api sky-map": f"{api}/sky-map/",
         "api distributions": f"{api}/distributions/",
@@ -375,7 +379,8 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
         for label, query in HISTOGRAM_VARIANTS.items()
     }
     http_results = {}
-    for source in ("etl", "legacy"):
+    browser_results = {}
+    for source in ("etl", "legacy") if args.legacy else ("etl",):
         server_env = environment(database_url, DATA_SOURCE=source)
         requests = args.warm if source == "etl" else max(3, args.warm // 5)
         with Server(server_env, args.workers) as server:
@@ -384,6 +389,9 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
                 "endpoints": measure(server, paths, requests, warm_up=source == "etl"),
                 "histogram": measure(server, histogram_paths, requests, warm_up=source == "etl"),
             }
+            if source == "etl" and args.draws:
+                pages = {label: path for label, path in paths.items() if label.startswith("page")}
+                browser_results = draw_times(f"http://127.0.0.1:{server.port}", pages, args.draws)
     walls = Timing(samples=[run["wall_s"] for run in ingests])
     return {
         "size": size.name,
@@ -401,6 +409,7 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
             "ratio_to_floor": walls.summary()["median"] / floor_result["total_s"],
         },
         "http": http_results,
+        "browser": browser_results,
     }
 
 
@@ -439,17 +448,128 @@ def table(result: dict) -> str:
         "| request | etl cold | etl p50 | etl p95 | etl p99 | legacy p50 | legacy ÷ etl |",
         "|---|---|---|---|---|---|---|",
     ]
-    etl, legacy = result["http"]["etl"], result["http"]["legacy"]
+    etl, legacy = result["http"]["etl"], result["http"].get("legacy")
     for group in ("endpoints", "histogram"):
         for label, measured in etl[group].items():
-            other = legacy[group][label]["warm"]["p50"]
             warm = measured["warm"]
             name = label if group == "endpoints" else f"api visibility-histogram, {label}"
+            other = legacy[group][label]["warm"]["p50"] if legacy else None
+            versus = f"{other * 1000:.1f} ms | {other / warm['p50']:.1f}×" if other else "– | –"
             lines.append(
                 f"| {name} | {measured['cold_s'] * 1000:.0f} ms | {warm['p50'] * 1000:.1f} ms | "
-                f"{warm['p95'] * 1000:.1f} ms | {warm['p99'] * 1000:.1f} ms | "
-                f"{other * 1000:.1f} ms | {other / warm['p50']:.1f}× |"
+                f"{warm['p95'] * 1000:.1f} ms | {warm['p99'] * 1000:.1f} ms | {versus} |"
             )
+    if result["browser"]:
+        lines += [
+            "",
+            "| page in Chromium (navigation → every chart drawn) | median | max | charts "
+            "| plotly.js |",
+            "|---|---|---|---|---|",
+        ]
+        for label, drawn in result["browser"].items():
+            lines.append(
+                f"| {label} | {drawn['median_ms']:.0f} ms | {drawn['max_ms']:.0f} ms | "
+                f"{drawn['charts']} | {drawn['bundle'] or '–'} |"
+            )
+    return "\n".join(lines)
+
+
+# DESIGN §9 and issue 15: what each figure must reach.
+API_P95_S = 0.050
+PAGE_P95_S = 0.300
+HISTOGRAM_P95_S = 0.050
+DRAW_S = 1.5
+REAL_INGEST_S = 5.0
+INGEST_FLOOR_RATIO = 2.0
+INGEST_RSS_MB = 1024
+LEGACY_RATIO = 5.0
+
+
+def verdicts(result: dict) -> list[dict]:
+    """Every measured figure against its target, with the floor of its kind measured in the
+    same run (ingest: parse and COPY; requests: the health endpoint's round trip; drawing: a
+    page with only plotly.js and one point), so a busy machine shows as a high floor."""
+    rows = []
+
+    def add(
+        figure: str,
+        measured: float,
+        target: float,
+        unit: str,
+        floor: float | None = None,
+        *,
+        at_least: bool = False,
+    ) -> None:
+        met = measured >= target if at_least else measured <= target
+        rows.append({
+            "figure": figure, "measured": measured, "target": target, "unit": unit,
+            "floor": floor, "at_least": at_least, "met": met,
+        })  # fmt: skip
+
+    ingest = result["ingest"]
+    floor_s = ingest["floor"]["total_s"]
+    if result["size"] == "real":
+        add("ingest, median wall", ingest["wall"]["median"], REAL_INGEST_S, "s", floor_s)
+    add("ingest, median wall ÷ floor", ingest["ratio_to_floor"], INGEST_FLOOR_RATIO, "×")
+    add("ingest, peak RSS", ingest["peak_rss_mb_max"], INGEST_RSS_MB, "MB")
+    etl = result["http"]["etl"]
+    round_trip = etl["endpoints"]["floor: api health"]["warm"]["p95"]
+    for label, measured in etl["endpoints"].items():
+        if label.startswith("floor"):
+            continue
+        target = HISTOGRAM_P95_S if "histogram" in label else (
+            API_P95_S if label.startswith("api") else PAGE_P95_S
+        )  # fmt: skip
+        add(f"{label}, p95", measured["warm"]["p95"], target, "s", round_trip)
+    for label, measured in etl["histogram"].items():
+        add(f"api visibility-histogram, {label}, p95", measured["warm"]["p95"],
+            HISTOGRAM_P95_S, "s", round_trip)  # fmt: skip
+    browser = result["browser"]
+    floor_draw = browser["floor"]["median_ms"] / 1000 if "floor" in browser else None
+    for label, drawn in browser.items():
+        if label != "floor":
+            add(f"{label} drawn in Chromium, median", drawn["median_ms"] / 1000, DRAW_S, "s",
+                floor_draw)  # fmt: skip
+    legacy = result["http"].get("legacy")
+    if legacy:
+        ratios = [
+            legacy[group][label]["warm"]["p50"] / measured["warm"]["p50"]
+            for group in ("endpoints", "histogram")
+            for label, measured in etl[group].items()
+            if not label.startswith("floor")
+        ]
+        add("legacy ÷ etl p50, least gain", min(ratios), LEGACY_RATIO, "×", at_least=True)
+    return rows
+
+
+def _seconds(value: float, target: float) -> str:
+    return f"{value * 1000:.1f} ms" if target < 1 else f"{value:.2f} s"
+
+
+def verdict_table(result: dict) -> str:
+    lines = [
+        f"### Targets at {result['blocks']:,} blocks",
+        "",
+        "| figure | measured | target | floor (same run) | ÷ floor | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in result["verdicts"]:
+        measured, target, floor = row["measured"], row["target"], row["floor"]
+        floor_text = ratio = ""
+        if row["unit"] == "s":
+            shown = _seconds(measured, target)
+            goal = f"≤ {_seconds(target, target).replace('.0 ms', ' ms')}"
+            if floor:
+                floor_text, ratio = _seconds(floor, target), f"{measured / floor:.1f}×"
+        elif row["unit"] == "MB":
+            shown, goal = f"{measured:.0f} MB", f"≤ {target:.0f} MB"
+        else:
+            shown = f"{measured:.2f}×"
+            goal = f"≥ {target:.1f}×" if row["at_least"] else f"≤ {target:.1f}×"
+        verdict = "met" if row["met"] else f"missed by {100 * abs(measured / target - 1):.0f} %"
+        lines.append(f"| {row['figure']} | {shown} | {goal} | {floor_text} | {ratio} | {verdict} |")
+    met = sum(row["met"] for row in result["verdicts"])
+    lines.append(f"\n{met} of {len(result['verdicts'])} figures meet their target.")
     return "\n".join(lines)
 
 
@@ -459,6 +579,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="ingest runs per size")
     parser.add_argument("--warm", type=int, default=30, help="warm requests per endpoint")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--draws", type=int, default=3, help="Chromium loads per page (0: none)")
+    parser.add_argument(
+        "--no-legacy", dest="legacy", action="store_false", help="skip DATA_SOURCE=legacy"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -474,10 +598,13 @@ def main() -> None:
         result = bench_size(size, args)
         result["machine"] = machine()
         result["command"] = " ".join(["bench/run.py", *sys.argv[1:]])
+        result["verdicts"] = verdicts(result)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d")
         output = RESULTS / f"{stamp}-{size.name}.json"
         output.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
         print(table(result))
+        print()
+        print(verdict_table(result))
         print(f"\n(written to {output.relative_to(REPO)})\n")
 
 

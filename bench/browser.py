@@ -1,0 +1,101 @@
+"""How long headless Chromium takes from navigation to every chart of a page drawn.
+
+Used by bench/run.py against its gunicorn server. Each load is a fresh browser context (no
+HTTP or compiled-code cache: a reader's first visit), and the time is the page's own clock
+(``performance.now()``, zero at navigation start) when the last of its charts became ready,
+i.e. ``Plotly.newPlot`` resolved after its ``plotly_afterplot`` (static/tsi/charts.js marks it
+``plotly-chart-ready``). A page without charts counts when its document has loaded.
+
+The floor, in the same browser: a page holding only the cartesian plotly.js bundle and a
+one-point chart.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+CHROMIUM = "/usr/bin/chromium"
+
+# Records when every chart of the page is drawn; installed before any script of the page runs.
+DRAWN_AT = """
+(() => {
+  const check = () => {
+    if (window.__drawnAt !== undefined || document.readyState === "loading") return;
+    const charts = document.querySelectorAll(".plotly-chart");
+    if ([...charts].every((chart) => chart.classList.contains("plotly-chart-ready"))) {
+      window.__drawnAt = performance.now();
+      window.__charts = charts.length;
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true, attributes: true, attributeFilter: ["class"],
+  });
+  document.addEventListener("DOMContentLoaded", () => setTimeout(check, 0));
+  window.addEventListener("load", check);
+})();
+"""
+
+FLOOR_PAGE = """<!doctype html><html><head><script src="{script}"></script></head><body>
+<div class="plotly-chart" id="p"></div>
+<script>Plotly.newPlot("p", [{{x: [1], y: [1], type: "scatter"}}]).then(
+  () => document.getElementById("p").classList.add("plotly-chart-ready"));</script>
+</body></html>"""
+
+
+def draw_times(base_url: str, paths: dict[str, str], draws: int) -> dict[str, dict]:
+    """Milliseconds from navigation to drawn for each page (median and max of ``draws``
+    loads), its chart count and plotly.js bundle, and the floor."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, dict] = {}
+    bundle = ""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for label, path in paths.items():
+            samples, charts, script = [], 0, ""
+            for _ in range(draws):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.add_init_script(DRAWN_AT)
+                page.goto(base_url + path)
+                page.wait_for_function("window.__drawnAt !== undefined", timeout=120_000)
+                samples.append(page.evaluate("window.__drawnAt"))
+                charts = page.evaluate("window.__charts")
+                script = page.evaluate(
+                    "(document.querySelector('script[src*=\"plotly\"]') || {}).src || ''"
+                )
+                context.close()
+            if "cartesian" in script:
+                bundle = script
+            results[label] = {
+                "median_ms": statistics.median(samples),
+                "max_ms": max(samples),
+                "charts": charts,
+                "bundle": script.rsplit("/", 1)[-1].split(".")[0] if script else "",
+            }
+        if bundle:
+            samples = []
+            for _ in range(draws):
+                context = browser.new_context()
+                page = context.new_page()
+                page.add_init_script(DRAWN_AT)
+                page.route(
+                    base_url + "/bench-floor/",
+                    lambda route: route.fulfill(
+                        body=FLOOR_PAGE.format(script=bundle), content_type="text/html"
+                    ),
+                )
+                page.goto(base_url + "/bench-floor/")
+                page.wait_for_function("window.__drawnAt !== undefined", timeout=60_000)
+                samples.append(page.evaluate("window.__drawnAt"))
+                context.close()
+            results["floor"] = {
+                "median_ms": statistics.median(samples),
+                "max_ms": max(samples),
+                "charts": 1,
+                "bundle": "plotly-cartesian",
+            }
+        browser.close()
+    return results
