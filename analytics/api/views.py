@@ -169,52 +169,53 @@ class CompareView(APIView):
         return Response(jsonable(data))
 
 
-@extend_schema(
-    summary="Compare with up to ten schedules",
-    description="This schedule (the reference) against the schedules named by `other` (repeat "
-    "it, at most 10), blocks matched on their source block id: the summary metrics of each "
-    "(`best` indexes the schedules holding a row's best value, `deltas` are differences to the "
-    "reference), the hours of each fragmentation class, box statistics of the scheduled "
-    "priorities, the pair figures of each other against the reference (A = the reference; a "
-    "shift is the other's start minus the reference's, in minutes) with the warnings of the "
-    "two-schedule compare, and a page of the block × schedule status matrix "
-    "(`hide_agreeing`, `page`). The compare page shows the same.",
-    tags=list(TAGS),
-    parameters=[
-        OpenApiParameter(
-            "other",
-            int,
-            many=True,
-            required=True,
-            explode=True,
-            description=f"Ids of the schedules compared with this one, at most {MAX_OTHERS} "
-            "(repeat the parameter: `?other=2&other=3`).",
-        ),
-        OpenApiParameter(
-            "hide_agreeing",
-            bool,
-            description="Status matrix: only the blocks whose status differs between the "
-            "schedules.",
-        ),
-        OpenApiParameter(
-            "page",
-            {"type": "integer", "minimum": 1, "default": 1},
-            description=f"Page of the status matrix, {MATRIX_PAGE_SIZE} blocks each (past the "
-            "last: the last).",
-        ),
-    ],
-    responses={
-        200: OpenApiResponse(
-            schemas.MULTI_COMPARE,
-            description="N-way comparison data.",
-            examples=[examples.MULTI_COMPARE],
-        ),
-        **error_responses(400, *READ_ERRORS),
-    },
-)
 class MultiCompareView(APIView):
     permission_classes = [ScheduleAccess]
 
+    @extend_schema(
+        summary="Compare with up to ten schedules",
+        operation_id="schedules_compare_several",
+        description="This schedule (the reference) against the schedules named by `other` (repeat "
+        "it, at most 10), blocks matched on their source block id: the summary metrics of each "
+        "(`best` indexes the schedules holding a row's best value, `deltas` are differences to the "
+        "reference), the hours of each fragmentation class, box statistics of the scheduled "
+        "priorities, the pair figures of each other against the reference (A = the reference; a "
+        "shift is the other's start minus the reference's, in minutes) with the warnings of the "
+        "two-schedule compare, and a page of the block × schedule status matrix "
+        "(`hide_agreeing`, `page`). The compare page shows the same.",
+        tags=list(TAGS),
+        parameters=[
+            OpenApiParameter(
+                "other",
+                int,
+                many=True,
+                required=True,
+                explode=True,
+                description=f"Ids of the schedules compared with this one, at most {MAX_OTHERS} "
+                "(repeat the parameter: `?other=2&other=3`).",
+            ),
+            OpenApiParameter(
+                "hide_agreeing",
+                bool,
+                description="Status matrix: only the blocks whose status differs between the "
+                "schedules.",
+            ),
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1, "default": 1},
+                description=f"Page of the status matrix, {MATRIX_PAGE_SIZE} blocks each (past the "
+                "last: the last).",
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(
+                schemas.MULTI_COMPARE,
+                description="N-way comparison data.",
+                examples=[examples.MULTI_COMPARE],
+            ),
+            **error_responses(400, *READ_ERRORS),
+        },
+    )
     def get(self, request: Request, schedule_id: int) -> Response:
         schedule = schedule_or_404(schedule_id)
         form = CompareForm(request.query_params, schedule=schedule)
