@@ -339,10 +339,12 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "period_end_mjd",
             "dark_moon",
             "compute_visibility",
+            "batch",
         ]
         read_only_fields = fields
         extra_kwargs = {
             "error": {"help_text": "Why the ingest failed, located (file, JSON path or line)."},
+            "batch": {"help_text": "The bulk upload the job belongs to (`batches/{id}/`), if any."},
             "schedule": {"help_text": "The stored schedule once the job has succeeded."},
             "dropped_periods": {
                 "help_text": "Invalid periods left out because of `drop_invalid_periods`."

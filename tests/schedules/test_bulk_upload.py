@@ -209,6 +209,7 @@ def test_the_api_takes_several_files_and_answers_the_batch(api):
     ]
     assert "line 2" in body["files"][1]["reason"]
     assert {f["job"]["site"] for f in body["files"]} == {"orm"}  # shared options
+    assert {f["job"]["batch"] for f in body["files"]} == {str(batch)}
     assert api.get(body["url"]).json() == body
 
 
