@@ -10,7 +10,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
-from schedules.models import Schedule, SchedulingBlock
+from schedules.models import Environment, Schedule, SchedulingBlock
 from schedules.pipeline.ingest import lock_for_ingest
 from schedules.pipeline.refresh import refresh_analytics
 from schedules.pipeline.sky import CHOSEN, COMPUTED, SkyOptions, complete_sky
@@ -130,11 +130,14 @@ def _store_visibility(block_ids: np.ndarray, offsets: np.ndarray, periods: np.nd
 
 
 def delete_schedules(schedules: QuerySet[Schedule]) -> int:
-    """Delete the schedules with everything under them (the database cascades); returns how
-    many schedules went."""
+    """Delete the schedules with everything under them (the database cascades) and the
+    environments they leave empty; returns how many schedules went."""
     with transaction.atomic():
-        deleted = schedules.count()
-        Schedule.objects.filter(pk__in=schedules.values("pk")).delete()
+        chosen = Schedule.objects.filter(pk__in=list(schedules.values_list("pk", flat=True)))
+        environments = set(chosen.values_list("environment", flat=True)) - {None}
+        deleted = chosen.count()
+        chosen.delete()
+        Environment.objects.filter(pk__in=environments, schedules__isnull=True).delete()
     return deleted
 
 

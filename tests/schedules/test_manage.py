@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from analytics.models import BlockAnalytics, ScheduleSummary
-from schedules.models import Schedule, SchedulingBlock
+from schedules.models import Environment, Schedule, SchedulingBlock
 from schedules.pipeline.ingest import ingest_schedule_data
 from schedules.pipeline.sky import SkyOptions, complete_sky
 from schedules.sky.sites import ORM, PARANAL
@@ -267,6 +267,16 @@ def test_bulk_delete_confirms_with_counts_then_deletes(stored, users):
     assert "Deleted 2 schedules." in done.content.decode()
     assert not Schedule.objects.exists() and not SchedulingBlock.objects.exists()
     assert not BlockAnalytics.objects.exists()
+    assert not Environment.objects.exists()  # none is left empty
+
+
+def test_a_delete_keeps_an_environment_other_schedules_are_in(store_schedule, users):
+    """Two runs of one problem (only the outcome differs) share an environment."""
+    first = store_schedule(blocks=[dict(scheduled=(BASE_MJD, BASE_MJD + 0.1))], name="Run 1")
+    second = store_schedule(blocks=[dict(scheduled=None)], name="Run 2")
+    assert first.environment_id == second.environment_id
+    signed_in(users["staff with perms"]).post(reverse("schedules:delete"), {"ids": first.pk})
+    assert list(Environment.objects.values_list("schedules", flat=True)) == [second.pk]
 
 
 def test_one_delete_counts_its_blocks(stored, users):
