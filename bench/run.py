@@ -527,7 +527,7 @@ def verdicts(result: dict) -> list[dict]:
     browser = result["browser"]
     floor_draw = browser["floor"]["median_ms"] / 1000 if "floor" in browser else None
     for label, drawn in browser.items():
-        if label != "floor":
+        if not label.startswith("floor"):
             add(f"{label} drawn in Chromium, median", drawn["median_ms"] / 1000, DRAW_S, "s",
                 floor_draw)  # fmt: skip
     legacy = result["http"].get("legacy")
