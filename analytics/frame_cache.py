@@ -59,6 +59,13 @@ def cached_for_schedules[T](
     return _cached(f"tsi:{kind}:{hashlib.sha256(versions.encode()).hexdigest()}", compute)
 
 
+def cached_per_state[T](kind: str, state: str, compute: Callable[[], T | None]) -> T | None:
+    """``compute()`` once per ``state``: a text that names every version the value depends on
+    (the lineage: the contents and analytics of all versions of a name), read by the caller
+    in a query it needs anyway."""
+    return _cached(f"tsi:{kind}:{hashlib.sha256(state.encode()).hexdigest()}", compute)
+
+
 def _cached[T](key: str, compute: Callable[[], T | None]) -> T | None:
     if key in _local:
         _local.move_to_end(key)

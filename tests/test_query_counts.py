@@ -16,8 +16,8 @@ schedule read. Legacy parses the blocks on every request (only visibility period
 The diagnostics (their pages, the overview's KPIs, the schedule endpoints) are cached per
 schedule version on both data sources: cold they load the blocks, and on etl check for and read
 the stored error findings. The lineage (its page, the block page's history, their endpoints)
-reads the versions of the name and their summaries, and cold the blocks of all of them in one
-query, however many versions there are.
+reads the versions of the name with their summaries in one query, and cold the blocks of all
+of them in one more, however many versions there are.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ EXPECTED: dict[str, Counts] = {
     "page/timeline":              Counts(   7,    6,      6,    6),
     "page/hourglass":             Counts(   8,    7,      7,    7),
     "page/alt-az":                Counts(   8,    7,      7,    7),
-    "page/block":                 Counts(  17,   12,     14,   12),
+    "page/block":                 Counts(  16,   11,     13,   11),
     "page/insights":              Counts(  11,    7,      8,    7),
     "page/trends":                Counts(   7,    6,      6,    6),
     "page/compare":               Counts(  11,    9,      9,    9),
@@ -164,7 +164,7 @@ EXPECTED: dict[str, Counts] = {
     "csv/timeline":               Counts(   5,    4,      4,    4),
     "csv/hourglass":              Counts(   6,    5,      5,    5),
     "csv/alt-az":                 Counts(   6,    5,      5,    5),
-    "csv/block":                  Counts(  15,   10,     12,   10),
+    "csv/block":                  Counts(  14,    9,     11,    9),
     "csv/insights":               Counts(   9,    5,      6,    5),
     "csv/trends":                 Counts(   5,    4,      4,    4),
     "csv/compare":                Counts(   9,    7,      7,    7),
@@ -172,8 +172,8 @@ EXPECTED: dict[str, Counts] = {
     "page/diagnostics":           Counts(   9,    6,      7,    6),
     "csv/fragmentation":          Counts(   7,    4,      5,    4),
     "csv/diagnostics":            Counts(   7,    4,      5,    4),
-    "page/lineage":               Counts(   9,    7,      9,    7),
-    "csv/lineage":                Counts(   7,    5,      7,    5),
+    "page/lineage":               Counts(   7,    6,      7,    6),
+    "csv/lineage":                Counts(   5,    4,      5,    4),
     "page/job":                   Counts(   5,    5,      5,    5),
     "page/job-status":            Counts(   5,    5,      5,    5),
     "page/export":                Counts(   4,    4,      4,    4),
@@ -198,8 +198,8 @@ EXPECTED: dict[str, Counts] = {
     "api/fragmentation":          Counts(   6,    3,      4,    3),
     "api/diagnostics":            Counts(   6,    3,      4,    3),
     "api/gate":                   Counts(  11,    3,      7,    3),
-    "api/lineage":                Counts(   6,    4,      6,    4),
-    "api/block-history":          Counts(   6,    5,      6,    5),
+    "api/lineage":                Counts(   4,    3,      4,    3),
+    "api/block-history":          Counts(   5,    4,      5,    4),
     "api/jobs":                   Counts(   3,    3,      3,    3),
     "api/job":                    Counts(   2,    2,      2,    2),
     "api/health":                 Counts(   1,    1,      1,    1),

@@ -98,7 +98,8 @@ def steps_figure(data: LineageData) -> go.Figure:
             "overlaying": "y",
             "side": "right",
             "title": {"text": "Churn rate"},
-            "tickformat": ".1~%",
+            "tickformat": ".0%",
+            "tickmode": "auto",  # its own round ticks, not aligned with the counts' grid
             # Room above the highest point, so that it does not sit on the frame.
             "range": [0, max(step.churn_rate for step in data.steps) * 1.15 or 1.0],
             "showgrid": False,

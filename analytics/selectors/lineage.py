@@ -2,14 +2,13 @@
 block's history across the versions.
 
 The block columns of all the versions are read in one query (four columns, not whole frames:
-one read per version would cost a query each) and kept, like the steps, under a digest of the
-versions' contents and analytics: a new version or a refresh of any of them is a new key. So
-a read is a constant number of queries however many versions there are.
+one read per version would cost a query each) and kept, like the steps, under the versions'
+contents and analytics, read with the versions: a new version or a refresh of any of them is a
+new key. So a read is one query beyond the schedule's, however many versions there are.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from django.db.models import F, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from analytics.data_source import ETL, current_data_source
-from analytics.frame_cache import cached_per_schedule
+from analytics.frame_cache import cached_per_state
 from analytics.lineage import (
     LineageStep,
     VersionBlocks,
@@ -108,31 +107,30 @@ class NameBlocks:
 
 
 def name_versions(schedule: Schedule) -> tuple[list[Schedule], str]:
-    """The schedules sharing this one's name, in version order (only the columns used), and a
-    digest of their contents and analytics that changes with any upload or refresh of them."""
+    """The schedules sharing this one's name, in version order (only the columns used), and
+    their state: their contents and analytics, which any upload or refresh of them changes."""
     versions = list(
         Schedule.objects.filter(name=schedule.name)
         .order_by("version")
         .only("id", "name", "version", "checksum", "uploaded_at", "block_count")
         .annotate(summary_id=F("summary__id"))
     )
-    state = ";".join(f"{v.pk}:{v.checksum}:{v.summary_id}" for v in versions)
-    return versions, hashlib.sha256(state.encode()).hexdigest()[:32]
+    return versions, ";".join(f"{v.pk}:{v.checksum}:{v.summary_id}" for v in versions)
 
 
 def lineage_report(schedule: Schedule) -> LineageData:
-    versions, digest = name_versions(schedule)
-    return cached_per_schedule(
-        f"lineage-{digest}",
-        schedule,
-        lambda: _lineage(schedule, versions, _name_blocks(versions, digest)),
+    versions, state = name_versions(schedule)
+    return cached_per_state(
+        "lineage",
+        f"{state}|{schedule.pk}",  # which version is shown is part of the answer
+        lambda: _lineage(schedule, versions, _name_blocks(versions, state)),
     )
 
 
 def block_history_of(schedule: Schedule, source_block_id: str) -> BlockHistoryData:
     """The block with this source id in every version of the schedule's name."""
-    versions, digest = name_versions(schedule)
-    blocks = _name_blocks(versions, digest)
+    versions, state = name_versions(schedule)
+    blocks = _name_blocks(versions, state)
     states = block_history(blocks.version_blocks(), source_block_id)
     rows = np.flatnonzero(blocks.source_block_id == source_block_id)
     owners = np.searchsorted(blocks.offsets, rows, side="right") - 1
@@ -177,11 +175,9 @@ def _lineage(schedule: Schedule, versions: list[Schedule], blocks: NameBlocks) -
     )
 
 
-def _name_blocks(versions: list[Schedule], digest: str) -> NameBlocks:
-    """Kept once for the name (under its latest version), whichever version asks."""
-    return cached_per_schedule(
-        f"lineage-blocks-{digest}", versions[-1], lambda: _read_name_blocks(versions)
-    )
+def _name_blocks(versions: list[Schedule], state: str) -> NameBlocks:
+    """Kept once for the name, whichever version asks."""
+    return cached_per_state("lineage-blocks", state, lambda: _read_name_blocks(versions))
 
 
 def _read_name_blocks(versions: list[Schedule]) -> NameBlocks:
