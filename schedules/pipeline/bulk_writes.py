@@ -48,3 +48,36 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)
+
+
+def update_column(
+    model: type[models.Model], field: str, rows: Iterable[tuple[int, object]]
+) -> None:
+    """Set ``field`` of many rows at once from ``(primary key, value)`` pairs: on PostgreSQL
+    COPY into a temporary table and one joined UPDATE (the ORM's bulk_update builds a CASE per
+    row, several times slower on thousands of JSON values), elsewhere one executemany."""
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    column = connection.ops.quote_name(meta.get_field(field).column)
+    pk = connection.ops.quote_name(meta.pk.column)
+    with connection.cursor() as cursor:
+        if not uses_copy():
+            cursor.executemany(
+                f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",
+                [(value, key) for key, value in rows],
+            )
+            return
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE tsi_column_update (key bigint PRIMARY KEY, value "
+            f"{meta.get_field(field).db_type(connection)})"
+        )
+        try:
+            with cursor.cursor.copy("COPY tsi_column_update (key, value) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {table} SET {column} = tsi_column_update.value "
+                f"FROM tsi_column_update WHERE {table}.{pk} = tsi_column_update.key"
+            )
+        finally:
+            cursor.execute("DROP TABLE tsi_column_update")

@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import orjson
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
 from schedules.models import Environment, Schedule, SchedulingBlock
+from schedules.pipeline.bulk_writes import update_column
 from schedules.pipeline.ingest import lock_for_ingest
 from schedules.pipeline.refresh import refresh_analytics
 from schedules.pipeline.sky import CHOSEN, COMPUTED, SkyOptions, complete_sky
@@ -111,22 +113,20 @@ def change_site(schedule: Schedule, site: Site) -> SiteChange:
     if record.visibility == COMPUTED:
         _store_visibility(block_ids, data.visibility_offsets, data.visibility_periods)
     schedule.refresh_from_db()
-    refresh_analytics(schedule)
+    # ``data`` now holds exactly what is stored: no need to read it back.
+    refresh_analytics(schedule, (data, block_ids))
     schedule.refresh_from_db()
     return change
 
 
 def _store_visibility(block_ids: np.ndarray, offsets: np.ndarray, periods: np.ndarray) -> None:
-    blocks = [
-        SchedulingBlock(
-            pk=block_id,
-            visibility_periods=periods[start:stop].tolist(),
-        )
+    rows = (
+        (block_id, orjson.dumps(periods[start:stop], option=orjson.OPT_SERIALIZE_NUMPY).decode())
         for block_id, start, stop in zip(
             block_ids.tolist(), offsets[:-1].tolist(), offsets[1:].tolist(), strict=True
         )
-    ]
-    SchedulingBlock.objects.bulk_update(blocks, ["visibility_periods"], batch_size=1000)
+    )
+    update_column(SchedulingBlock, "visibility_periods", rows)
 
 
 def delete_schedules(schedules: QuerySet[Schedule]) -> int:

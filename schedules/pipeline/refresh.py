@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 from django.db import transaction
 
 from analytics.models import BlockAnalytics, ScheduleSummary
@@ -12,6 +13,7 @@ from analytics.transform import TransformResult, transform
 from schedules.models import Schedule
 from schedules.pipeline.environments import assign_environment
 from schedules.pipeline.load import store_analytics, store_findings
+from schedules.schedule_data import ScheduleData
 from schedules.selectors import load_schedule_data
 from validation.models import ValidationResult
 
@@ -30,11 +32,14 @@ class ContentClash(Exception):
 
 
 @transaction.atomic
-def refresh_analytics(schedule: Schedule) -> TransformResult:
+def refresh_analytics(
+    schedule: Schedule, loaded: tuple[ScheduleData, np.ndarray] | None = None
+) -> TransformResult:
     """Recompute a schedule's analytics, summary and validation from its stored blocks, and its
     checksum from its content (an edit changes it); raises ``ContentClash`` when that checksum
-    already belongs to another schedule."""
-    data, block_ids = load_schedule_data(schedule)
+    already belongs to another schedule. ``loaded`` is what ``load_schedule_data`` would read
+    now, when the caller has it already."""
+    data, block_ids = loaded or load_schedule_data(schedule)
     checksum = data.checksum()
     if checksum != schedule.checksum:
         other = Schedule.objects.filter(checksum=checksum).exclude(pk=schedule.pk).first()
