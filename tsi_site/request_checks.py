@@ -23,11 +23,12 @@ def too_large_message(size: int | None = None, file_name: str | None = None) -> 
     """Why an upload was refused: the size it declared, or the file that passed the limit."""
     limit = settings.TSI_MAX_UPLOAD_BYTES
     if file_name is not None:
-        what = f"{file_name}: the file passed the limit"
+        what = f"{file_name}: the upload passed its limit at this file"
     else:
         what = f"The upload is {size:,} bytes, more than its files may hold"
     return (
-        f"{what}; the limit is {limit:,} bytes per file (TSI_MAX_UPLOAD_BYTES). Nothing was stored."
+        f"{what}; the limit is {limit:,} bytes per file (TSI_MAX_UPLOAD_BYTES) and "
+        f"{request_limit_bytes():,} bytes in all. Nothing was stored."
     )
 
 

@@ -326,3 +326,16 @@ def test_options_of_one_schedule_are_refused_with_several_files(files, option):
     assert raised.value.returncode == 2
     assert "describes one schedule" in str(raised.value)
     assert not Schedule.objects.exists()
+
+
+def test_files_within_their_limit_but_over_the_total_stop_the_upload(
+    uploader, settings, monkeypatch
+):
+    """The request limit holds for all the files together, whatever the body declared."""
+    settings.TSI_MAX_UPLOAD_BYTES = 1000
+    monkeypatch.setattr("tsi_site.upload_limits.request_limit_bytes", lambda: 2500)
+    files = [upload(f"{n}.json", b"[" + b"1," * 440 + b"1]") for n in range(3)]  # 883 bytes
+    response = uploader.post(reverse("schedules:upload"), {"schedule_file": files})
+    assert response.status_code == 413
+    assert "2.json: the upload passed its limit at this file" in response.content.decode()
+    assert not IngestJob.objects.exists()
