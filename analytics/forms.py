@@ -31,7 +31,6 @@ from analytics.selectors.multi_compare import MATRIX_PAGE_SIZE, CompareQuery
 from analytics.selectors.visibility import DEFAULT_BIN_COUNT
 from schedules.mjd import datetime_to_mjd
 from schedules.models import Schedule
-from schedules.selectors import schedule_list
 from schedules.sky.sites import PRESETS, Site, parse_site
 from tsi_site.web.forms import Alias, QueryForm, search_field
 
@@ -226,6 +225,10 @@ class TrendsForm(BlockFilterSet):
         return values
 
 
+# What the compare reads of the schedules it is given (name, version, and what keys its cache).
+COMPARED_FIELDS = ("id", "name", "version", "checksum", "block_count", "uploaded_at")
+
+
 class OthersField(forms.ModelMultipleChoiceField):
     """Schedule ids to compare with, in the order given (a repeated parameter); at most
     ``MAX_OTHERS``."""
@@ -280,7 +283,8 @@ class CompareForm(forms.Form):
     ) -> None:
         super().__init__(data, initial={"other": [initial_other] if initial_other else []})
         field = self.fields["other"]
-        field.queryset = schedule_list()
+        # Not schedule_list(): a choice needs no summary, nor the schedules' JSON period lists.
+        field.queryset = Schedule.objects.only(*COMPARED_FIELDS)
         if schedule is not None:
             field.queryset = field.queryset.exclude(pk=schedule.pk)
         field.label_from_instance = lambda other: f"{other} (#{other.pk})"
