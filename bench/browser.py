@@ -49,6 +49,12 @@ FLOOR_PAGE = """<!doctype html><html><head><script src="{script}"></script></hea
 </body></html>"""
 
 
+def floor_page(script: str):
+    """A route handler answering the floor page that loads ``script``."""
+    html = FLOOR_PAGE.format(script=script)
+    return lambda route: route.fulfill(body=html, content_type="text/html")
+
+
 def drawn_at(page, timeout_s: float = 120.0) -> float:
     """When the page had every chart drawn, by its own clock. Polled from here: the pages'
     Content-Security-Policy forbids the ``eval`` that ``wait_for_function`` polls with."""
@@ -95,11 +101,7 @@ def draw_times(base_url: str, paths: dict[str, str], draws: int) -> dict[str, di
                 context = browser.new_context()
                 page = context.new_page()
                 page.add_init_script(DRAWN_AT)
-                html = FLOOR_PAGE.format(script=f"{base_url}/static/{script}")
-                page.route(
-                    base_url + "/bench-floor/",
-                    lambda route, html=html: route.fulfill(body=html, content_type="text/html"),
-                )
+                page.route(base_url + "/bench-floor/", floor_page(f"{base_url}/static/{script}"))
                 page.goto(base_url + "/bench-floor/")
                 samples.append(drawn_at(page))
                 context.close()
