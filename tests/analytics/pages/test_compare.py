@@ -360,3 +360,12 @@ def test_a_single_other_keeps_the_block_by_block_detail(reader, store_schedule):
     assert repeated.context["other"] == first
     two = three_way(reader, reference, first, second)
     assert "data" not in two.context and len(two.context["multi"].pairs) == 2
+
+
+def test_matrix_controls_keep_the_default_previous_version(reader, store_schedule):
+    """Hiding rows or paging without naming a schedule still compares with the previous
+    version, as the page did before the controls were used."""
+    reference, first, _ = runs(store_schedule)
+    response = reader.get(reverse("analytics:compare", args=[first.pk]), {"hide_agreeing": "on"})
+    assert response.context["other"] == reference
+    assert [block for block, _ in matrix_rows(response)] == ["b", "e"]
