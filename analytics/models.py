@@ -111,6 +111,11 @@ class ScheduleSummary(models.Model):
     composite_score = models.FloatField(
         null=True, help_text="Mean of the five diagnostic KPIs (DESIGN §13), in [0, 1]"
     )
+    time_use_hours = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Hours of each fragmentation class (DESIGN §13): {class: hours}",
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

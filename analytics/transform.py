@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analytics.diagnostics.report import headline_kpis
+from analytics.diagnostics.report import headline_figures
 from analytics.ranks import average_ranks
 from schedules.block_metrics import BlockMetrics, compute_block_metrics
 from schedules.block_schema import BlockColumn, Origin
@@ -56,6 +56,9 @@ class SummaryValues:
     priority_alignment: float | None
     gap_compactness: float | None
     composite_score: float | None
+    # Hours of each fragmentation class (DESIGN §13), for the compare's time-use chart; {}
+    # in summaries written before.
+    time_use_hours: dict[str, float]
 
 
 @dataclass
@@ -98,7 +101,7 @@ def compute_summary(
     priority_total = float(priority.sum())
     start, stop = metrics.scheduled_start_mjd[scheduled], metrics.scheduled_stop_mjd[scheduled]
     gap_count, gap_mean, gap_median = gap_statistics(start, stop)
-    kpis = headline_kpis(data)
+    kpis, time_use_hours = headline_figures(data)
     return SummaryValues(
         total_blocks=block_count,
         scheduled_blocks=scheduled_count,
@@ -138,6 +141,7 @@ def compute_summary(
         priority_alignment=kpis.priority_alignment,
         gap_compactness=kpis.gap_compactness,
         composite_score=kpis.composite,
+        time_use_hours=time_use_hours,
     )
 
 

@@ -122,6 +122,14 @@ def frame_example(*rows: int) -> dict[str, list]:
     return {name: [EXAMPLE_BLOCKS[row][name] for row in rows] for name in names}
 
 
+# The hours per class of the fragmentation example, also stored with the overview's summary.
+FRAGMENTATION_HOURS = {
+    "non_operable": 26.4,
+    "scheduled": 1.68,
+    "no_target_visible": 3.6,
+    "visible_no_fit": 0.0,
+    "feasible_unused": 16.32,
+}
 # The KPIs of the diagnostics example, also in the overview (one schedule's real answer).
 DIAGNOSTICS_KPIS = {
     "notes": [
@@ -222,7 +230,17 @@ OVERVIEW = OpenApiExample(
             "gap_mean_hours": 18.48,
             "gap_median_hours": 18.48,
             "priority_capture_ratio": 0.7209,
+            **{
+                name: DIAGNOSTICS_KPIS["schedule"][name]
+                for name in (
+                    "scheduled_fraction_of_operable",
+                    "visibility_use",
+                    "priority_alignment",
+                    "gap_compactness",
+                )
+            },
             "composite_score": 0.4782,
+            "time_use_hours": FRAGMENTATION_HOURS,
         },
         "headline": {
             "scope": "all",
@@ -651,13 +669,7 @@ FRAGMENTATION = OpenApiExample(
         "window_stop_mjd": 60696.0,
         "window_hours": 48.0,
         "operable_hours": 21.6,
-        "hours": {
-            "non_operable": 26.4,
-            "scheduled": 1.68,
-            "no_target_visible": 3.6,
-            "visible_no_fit": 0.0,
-            "feasible_unused": 16.32,
-        },
+        "hours": FRAGMENTATION_HOURS,
         "gaps": {
             "count": 5,
             "total_hours": 19.92,
@@ -860,7 +872,6 @@ ALT_AZ = OpenApiExample(
         "night_dates": ["2025-05-04"],
     },
 )  # fmt: skip
-
 
 MULTI_COMPARE = OpenApiExample(
     "A reference and one other run, three blocks moved by ten minutes",

@@ -125,10 +125,14 @@ def diagnose(
     )
 
 
-def headline_kpis(data: ScheduleData, dark_periods: np.ndarray | None = None) -> Kpis:
-    """The KPIs exactly as ``diagnose`` gives them, without the reasons, inversions, pressure
-    and baseline they do not need: cheap enough to store with every schedule's summary."""
-    return _groundwork(data, dark_periods)[-1]
+def headline_figures(
+    data: ScheduleData, dark_periods: np.ndarray | None = None
+) -> tuple[Kpis, dict[str, float]]:
+    """The KPIs exactly as ``diagnose`` gives them and the hours of each fragmentation class,
+    without the reasons, inversions, pressure and baseline: cheap enough to store with every
+    schedule's summary."""
+    *_, strip, kpis = _groundwork(data, dark_periods)
+    return kpis, dict(strip.hours)
 
 
 def _groundwork(

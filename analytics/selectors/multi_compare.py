@@ -181,9 +181,11 @@ def schedule_blocks(schedule: Schedule) -> ScheduleBlocks:
     return ScheduleBlocks(**{field: getattr(frame, field) for field in BLOCK_COLUMNS})
 
 
-def time_use_hours(schedule: Schedule) -> dict[str, float]:
-    """Hours of each fragmentation class, cached on their own: a small entry to read, where the
-    schedule's whole diagnostics take a tenth of a second to unpickle at 25,000 blocks."""
+def time_use_hours(schedule: Schedule, summary: ScheduleSummary | None) -> dict[str, float]:
+    """Hours of each fragmentation class: stored with the summary at ingest; for a summary
+    written before that, from the diagnostics, cached on their own (a small entry to read)."""
+    if summary is not None and summary.time_use_hours:
+        return dict(summary.time_use_hours)
     return cached_per_schedule("time-use", schedule, lambda: fragmentation(schedule).hours)
 
 
@@ -234,7 +236,7 @@ def _compute(schedules: list[Schedule]) -> Comparison:
                 version=schedule.version,
                 total_blocks=len(columns.source_block_id),
                 scheduled_blocks=int(np.count_nonzero(columns.is_scheduled)),
-                time_use_hours=time_use_hours(schedule),
+                time_use_hours=time_use_hours(schedule, summaries.get(schedule.pk)),
                 scheduled_priority=box_statistics(columns.priority[columns.is_scheduled]),
             )
             for schedule, columns in zip(schedules, blocks, strict=True)

@@ -154,11 +154,9 @@ class TestSummary:
             "gap_median_hours": 1.5,
             "priority_capture_ratio": pytest.approx(10 / 21),
             # The diagnostics' own figures, stored so that lists and environments rank by them.
-            **{
-                name: getattr(diagnose(four_block_schedule()).kpis, name)
-                for name in KPI_NAMES[1:]
-            },
+            **{name: getattr(diagnose(four_block_schedule()).kpis, name) for name in KPI_NAMES[1:]},
             "composite_score": diagnose(four_block_schedule()).kpis.composite,
+            "time_use_hours": diagnose(four_block_schedule()).fragmentation.hours,
         }
 
     def test_values_are_plain_python_and_json_ready(self):
@@ -166,9 +164,10 @@ class TestSummary:
         values = dataclasses.asdict(summary)
         json.dumps(values)
         for name, value in values.items():
-            if name != "correlations":
+            if name not in ("correlations", "time_use_hours"):
                 assert type(value) in (int, float, type(None)), name
         assert {type(pair["rho"]) for pair in summary.correlations} <= {float, type(None)}
+        assert {type(hours) for hours in summary.time_use_hours.values()} == {float}
 
     def test_fields_are_the_schedule_summary_columns(self):
         columns = {
