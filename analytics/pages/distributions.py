@@ -16,6 +16,8 @@ from tsi_site.web.tables import Column, Table
 
 
 class DistributionsPage(ReportPage, page="distributions", form=BlockFiltersForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = distributions(schedule, form.filters())
         statistics = statistics_table(data)

@@ -42,6 +42,8 @@ CURVES = (
 
 
 class HourglassPage(ReportPage, page="hourglass", form=HourglassForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = hourglass(schedule, form.filters())
         nights = nights_table(data)

@@ -30,6 +30,8 @@ REPORT_FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; char
 
 
 class InsightsPage(ReportPage, page="insights", form=BlockFiltersForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = insights(schedule, form.filters())
         link = block_link(schedule.pk)

@@ -52,6 +52,8 @@ LIMIT_FILL = "rgba(95, 107, 122, 0.16)"
 
 
 class SkyMapPage(ReportPage, page="sky-map", form=SkyMapForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = sky_map(schedule, form.filters())
         options = form.cleaned_data

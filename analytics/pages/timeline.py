@@ -24,6 +24,8 @@ COLOUR_STEPS = 32  # bars coloured by a continuous value use this many colours o
 
 
 class TimelinePage(ReportPage, page="timeline", form=TimelineForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = timeline(schedule, form.filters())
         form.offer_months(data.months)

@@ -18,6 +18,8 @@ from tsi_site.web.tables import Column, Table
 
 
 class TrendsPage(ReportPage, page="trends", form=TrendsForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = trends(schedule, form.filters())
         by_priority = rate_bins_table(data.by_priority, "Priority")

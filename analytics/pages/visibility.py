@@ -15,6 +15,8 @@ from tsi_site.web.tables import Column, Table
 
 
 class VisibilityPage(ReportPage, page="visibility", form=VisibilityForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent | None:
         try:
             data = visibility_histogram(schedule, form.filters())

@@ -1,4 +1,5 @@
-"""Page endpoint bodies written and gzipped once per schedule version and query.
+"""Page endpoint bodies written and gzipped once per schedule version and query (and the
+pages' rendered charts, cached the same way).
 
 At 25,000 blocks the sky map's JSON is 3.8 MB: writing it takes about 12 ms and gzipping it
 over 100 ms, on every request. Here both bytes are kept per schedule version, schedule row
@@ -48,7 +49,7 @@ class Body:
         return len(self.plain) + len(self.gzipped)
 
 
-_local: OrderedDict[str, Body] = OrderedDict()
+_local: OrderedDict[str, tuple[object, int]] = OrderedDict()
 _local_bytes = 0
 
 
@@ -63,18 +64,23 @@ def schedule_body_key(kind: str, schedule: Schedule, query: object) -> str:
 
 def json_body(key: str, compute: Callable[[], Any]) -> Body:
     """The JSON of ``compute()`` as plain and gzipped bytes, cached under ``key`` (ETL only)."""
+    return cached_rendering(key, lambda: _make_body(compute()), lambda body: body.size)
+
+
+def cached_rendering[T](key: str, compute: Callable[[], T], size: Callable[[T], int]) -> T:
+    """``compute()`` once per ``key``: in this process (up to ``LOCAL_BYTES`` by ``size``), then
+    in Django's cache. With ``DATA_SOURCE=legacy`` always computed."""
     if current_data_source() != ETL:
-        return _make_body(compute())
-    body = _local.get(key)
-    if body is not None:
+        return compute()
+    if key in _local:
         _local.move_to_end(key)
-        return body
-    body = cache.get(key)
-    if body is None:
-        body = _make_body(compute())
-        cache.set(key, body, settings.TSI_REPORT_CACHE_SECONDS)
-    _remember(key, body)
-    return body
+        return _local[key][0]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.TSI_REPORT_CACHE_SECONDS)
+    _remember(key, value, size(value))
+    return value
 
 
 def body_response(request: HttpRequest, body: Body) -> HttpResponse:
@@ -124,12 +130,12 @@ def _make_body(data: Any) -> Body:
     )
 
 
-def _remember(key: str, body: Body) -> None:
+def _remember(key: str, value: object, size: int) -> None:
     global _local_bytes
-    if body.size > LOCAL_BYTES:
+    if size > LOCAL_BYTES:
         return
-    _local[key] = body
-    _local_bytes += body.size
+    _local[key] = (value, size)
+    _local_bytes += size
     while _local_bytes > LOCAL_BYTES:
-        _, dropped = _local.popitem(last=False)
-        _local_bytes -= dropped.size
+        _, (_, dropped) = _local.popitem(last=False)
+        _local_bytes -= dropped
