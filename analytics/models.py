@@ -116,6 +116,11 @@ class ScheduleSummary(models.Model):
         blank=True,
         help_text="Hours of each fragmentation class (DESIGN §13): {class: hours}",
     )
+    kpi_comparison = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The KPIs beside a greedy baseline's (DESIGN §13), as the overview shows them",
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

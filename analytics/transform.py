@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analytics.diagnostics.report import headline_figures
+from analytics.diagnostics.report import headline
 from analytics.ranks import average_ranks
 from schedules.block_metrics import BlockMetrics, compute_block_metrics
 from schedules.block_schema import BlockColumn, Origin
@@ -56,9 +56,11 @@ class SummaryValues:
     priority_alignment: float | None
     gap_compactness: float | None
     composite_score: float | None
-    # Hours of each fragmentation class (DESIGN §13), for the compare's time-use chart; {}
-    # in summaries written before.
+    # Hours of each fragmentation class (DESIGN §13), for the compare's time-use chart, and
+    # the KPIs beside the greedy baseline's (``Headline.kpi_comparison``), for the overview;
+    # {} in summaries written before.
     time_use_hours: dict[str, float]
+    kpi_comparison: dict
 
 
 @dataclass
@@ -101,7 +103,8 @@ def compute_summary(
     priority_total = float(priority.sum())
     start, stop = metrics.scheduled_start_mjd[scheduled], metrics.scheduled_stop_mjd[scheduled]
     gap_count, gap_mean, gap_median = gap_statistics(start, stop)
-    kpis, time_use_hours = headline_figures(data)
+    figures = headline(data)
+    kpis = figures.kpis
     return SummaryValues(
         total_blocks=block_count,
         scheduled_blocks=scheduled_count,
@@ -141,7 +144,8 @@ def compute_summary(
         priority_alignment=kpis.priority_alignment,
         gap_compactness=kpis.gap_compactness,
         composite_score=kpis.composite,
-        time_use_hours=time_use_hours,
+        time_use_hours=figures.time_use_hours,
+        kpi_comparison=figures.kpi_comparison(),
     )
 
 

@@ -241,6 +241,7 @@ OVERVIEW = OpenApiExample(
             },
             "composite_score": 0.4782,
             "time_use_hours": FRAGMENTATION_HOURS,
+            "kpi_comparison": DIAGNOSTICS_KPIS,
         },
         "headline": {
             "scope": "all",

@@ -49,4 +49,4 @@ class ScheduleOverviewSerializer(serializers.Serializer):
 
     @extend_schema_field(KPIS_SCHEMA)
     def get_kpis(self, overview) -> dict:
-        return jsonable(schedule_kpis(overview.schedule))
+        return jsonable(schedule_kpis(overview.schedule, overview.summary.kpi_comparison))

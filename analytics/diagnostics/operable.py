@@ -220,3 +220,14 @@ def scheduled_periods(data: ScheduleData) -> tuple[np.ndarray, np.ndarray]:
         (data.scheduled_start_mjd[is_scheduled], data.scheduled_stop_mjd[is_scheduled])
     )
     return is_scheduled, merge_periods(periods)
+
+
+def operable_notes(basis: Basis, dark_period_count: int, operable_hours: float) -> list[str]:
+    """What the diagnostics took as operable time, to show beside every one of them."""
+    notes = []
+    if not basis.all_operable:
+        notes.append(
+            f"Operable time = the dark periods given ({dark_period_count:,} periods, merged and "
+            f"clipped to the schedule period: {operable_hours:,.1f} h)."
+        )
+    return notes + basis.notes()

@@ -16,6 +16,7 @@ from analytics.diagnostics.kpis import Kpis, compute_kpis
 from analytics.diagnostics.operable import (
     OperableTime,
     UsableWindows,
+    operable_notes,
     operable_time,
     scheduled_periods,
     usable_windows,
@@ -125,14 +126,49 @@ def diagnose(
     )
 
 
-def headline_figures(
-    data: ScheduleData, dark_periods: np.ndarray | None = None
-) -> tuple[Kpis, dict[str, float]]:
-    """The KPIs exactly as ``diagnose`` gives them and the hours of each fragmentation class,
-    without the reasons, inversions, pressure and baseline: cheap enough to store with every
-    schedule's summary."""
-    *_, strip, kpis = _groundwork(data, dark_periods)
-    return kpis, dict(strip.hours)
+@dataclass(frozen=True)
+class Headline:
+    """What the overview and the compare show of the diagnostics, small enough to store with
+    the summary: the KPIs beside the greedy baseline's, and the hours of each time-use class."""
+
+    notes: list[str]
+    kpis: Kpis
+    greedy: Kpis
+    wins: int
+    ties: int
+    losses: int
+    verdict: str
+    time_use_hours: dict[str, float]
+
+    def kpi_comparison(self) -> dict:
+        """The KPIs beside the baseline's, JSON-ready (stored with the summary)."""
+        return {
+            "notes": list(self.notes),
+            "schedule": self.kpis.as_dict(),
+            "greedy": self.greedy.as_dict(),
+            "wins": self.wins,
+            "ties": self.ties,
+            "losses": self.losses,
+            "verdict": self.verdict,
+        }
+
+
+def headline(data: ScheduleData, dark_periods: np.ndarray | None = None) -> Headline:
+    """The headline exactly as ``diagnose`` gives it, without the reasons, blockers,
+    inversions and pressure: cheap enough to compute at every ingest."""
+    operable, windows, is_scheduled, _, strip, kpis = _groundwork(data, dark_periods)
+    greedy = greedy_baseline(data, operable, windows, is_scheduled, kpis)
+    dark_count = len(data.dark_periods if dark_periods is None else dark_periods)
+    return Headline(
+        notes=operable_notes(operable.basis, dark_count, operable.hours),
+        kpis=kpis,
+        greedy=greedy.kpis,
+        wins=greedy.wins,
+        ties=greedy.ties,
+        losses=greedy.losses,
+        verdict=greedy.verdict,
+        time_use_hours=dict(strip.hours),
+    )
 
 
 def _groundwork(

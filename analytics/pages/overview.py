@@ -19,7 +19,7 @@ class OverviewPage(ReportPage, page="overview", form=OverviewForm):
                 "summary": data.summary,
                 "headline": data.headline,
                 "validation": validation_counts(schedule),
-                "kpis": schedule_kpis(schedule),
+                "kpis": schedule_kpis(schedule, data.summary.kpi_comparison),
                 "environment_place": environment_place(schedule),
             }
         )

@@ -17,7 +17,7 @@ import numpy as np
 from analytics.data_source import ETL, current_data_source
 from analytics.diagnostics.fragmentation import CLASSES, GapStatistics
 from analytics.diagnostics.kpis import Kpis
-from analytics.diagnostics.operable import Basis
+from analytics.diagnostics.operable import operable_notes
 from analytics.diagnostics.pressure import RA_HOURS
 from analytics.diagnostics.reasons import ERROR_STATUSES, error_flags_from_findings
 from analytics.diagnostics.report import Diagnostics, diagnose
@@ -240,9 +240,27 @@ def diagnostics(schedule: Schedule, filters: DiagnosticsFilters) -> DiagnosticsD
     )
 
 
-def schedule_kpis(schedule: Schedule) -> KpiComparison:
-    """The KPIs of the overview and the schedule endpoints."""
-    return schedule_diagnostics(schedule).kpis
+def schedule_kpis(schedule: Schedule, stored: dict | None = None) -> KpiComparison:
+    """The KPIs of the overview and the schedule endpoints, as the summary holds them
+    (``stored``: its ``kpi_comparison`` when the caller has it; read from the stored summary
+    on the etl data source), else from the schedule's diagnostics."""
+    if stored is None and current_data_source() == ETL:
+        stored = (
+            ScheduleSummary.objects.filter(schedule=schedule)
+            .values_list("kpi_comparison", flat=True)
+            .first()
+        )
+    if not stored:  # a summary written before the comparison was stored with it
+        return schedule_diagnostics(schedule).kpis
+    return KpiComparison(
+        notes=stored["notes"],
+        schedule=Kpis(**stored["schedule"]),
+        greedy=Kpis(**stored["greedy"]),
+        wins=stored["wins"],
+        ties=stored["ties"],
+        losses=stored["losses"],
+        verdict=stored["verdict"],
+    )
 
 
 def _rows[T](columns: T, selector: slice | np.ndarray) -> T:
@@ -319,17 +337,6 @@ def _error_flags(schedule: Schedule, data: ScheduleData, block_ids: np.ndarray) 
         return np.isin(block_ids, np.fromiter(flagged, dtype=np.int64))
     findings = evaluate_rules(data, compute_block_metrics(data))
     return error_flags_from_findings(findings, data.block_count)
-
-
-def operable_notes(basis: Basis, dark_period_count: int, operable_hours: float) -> list[str]:
-    """What the diagnostics took as operable time, to show beside every one of them."""
-    notes = []
-    if not basis.all_operable:
-        notes.append(
-            f"Operable time = the dark periods given ({dark_period_count:,} periods, merged and "
-            f"clipped to the schedule period: {operable_hours:,.1f} h)."
-        )
-    return notes + basis.notes()
 
 
 def _fragmentation(result: Diagnostics, notes: list[str]) -> FragmentationData:

@@ -47,8 +47,22 @@ CORRELATIONS_SCHEMA = {
     },
     "description": "Spearman ρ for each pair of block variables (null when undefined).",
 }
+KPIS_SCHEMA = dataclass_schema(KpiComparison)
 SUMMARY_SCHEMA = dataclass_schema(
-    SummaryValues, {"SummaryValues.correlations": CORRELATIONS_SCHEMA}
+    SummaryValues,
+    {
+        "SummaryValues.correlations": CORRELATIONS_SCHEMA,
+        "SummaryValues.time_use_hours": {
+            "type": "object",
+            "additionalProperties": {"type": "number"},
+            "description": "Hours of each fragmentation class (empty for older summaries).",
+        },
+        "SummaryValues.kpi_comparison": {
+            **KPIS_SCHEMA,
+            "description": "The KPIs beside a greedy baseline's, as the overview's `kpis` "
+            "(empty for older summaries).",
+        },
+    },
 )
 LOCATION_SCHEMA = {
     "type": "object",
@@ -74,8 +88,6 @@ VALIDATION_COUNTS_SCHEMA = {
     },
     "required": ["valid_blocks", "blocks_by_status", "issues_by_criticality", "issue_count"],
 }
-
-KPIS_SCHEMA = dataclass_schema(KpiComparison)
 
 
 @extend_schema_field(PERIODS_SCHEMA)

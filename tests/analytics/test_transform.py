@@ -157,6 +157,19 @@ class TestSummary:
             **{name: getattr(diagnose(four_block_schedule()).kpis, name) for name in KPI_NAMES[1:]},
             "composite_score": diagnose(four_block_schedule()).kpis.composite,
             "time_use_hours": diagnose(four_block_schedule()).fragmentation.hours,
+            "kpi_comparison": {
+                "notes": [
+                    "The schedule has no period; the span of its visibility, dark and "
+                    "scheduled periods is used instead.",
+                    "There are no dark periods; the whole schedule period counts as operable.",
+                ],
+                "schedule": diagnose(four_block_schedule()).kpis.as_dict(),
+                "greedy": diagnose(four_block_schedule()).greedy.kpis.as_dict(),
+                "wins": diagnose(four_block_schedule()).greedy.wins,
+                "ties": diagnose(four_block_schedule()).greedy.ties,
+                "losses": diagnose(four_block_schedule()).greedy.losses,
+                "verdict": diagnose(four_block_schedule()).greedy.verdict,
+            },
         }
 
     def test_values_are_plain_python_and_json_ready(self):
@@ -164,7 +177,7 @@ class TestSummary:
         values = dataclasses.asdict(summary)
         json.dumps(values)
         for name, value in values.items():
-            if name not in ("correlations", "time_use_hours"):
+            if name not in ("correlations", "time_use_hours", "kpi_comparison"):
                 assert type(value) in (int, float, type(None)), name
         assert {type(pair["rho"]) for pair in summary.correlations} <= {float, type(None)}
         assert {type(hours) for hours in summary.time_use_hours.values()} == {float}

@@ -189,7 +189,7 @@ def test_unknown_csv_is_404(reader, normal):
         ("analytics:visibility", {"bin_mode": "duration", "bin_minutes": "0.1"}, "the limit is"),
         ("analytics:timeline", {"month": "March"}, "Enter a valid value."),
         ("analytics:trends", {"bandwidth": "9"}, "less than or equal to 2"),
-        ("analytics:compare", {"other": "999999"}, "Select a valid choice."),
+        ("analytics:compare", {"other": "999999"}, "No schedule #999999 to compare with"),
         ("validation:report", {"status": "bogus"}, "Select a valid choice."),
     ],
 )
