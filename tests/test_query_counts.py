@@ -16,9 +16,10 @@ schedule read. Legacy parses the blocks on every request (only visibility period
 The diagnostics (their pages and endpoints) are cached per schedule version on both data
 sources: cold they load the blocks, and on etl check for and read the stored error findings.
 The overview's KPIs and the compare's time use come with the stored summary; a chart or
-endpoint body cached per schedule version looks the version up once more. The lineage (its page, the block page's history, their endpoints)
-reads the versions of the name with their summaries in one query, and cold the blocks of all
-of them in one more, however many versions there are.
+endpoint body cached per schedule version looks the version up once more. The lineage (its
+page, the block page's history, their endpoints) reads the versions of the name with their
+summaries in one query, and cold the blocks of all of them in one more, however many versions
+there are.
 """
 
 from __future__ import annotations
