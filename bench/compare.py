@@ -14,11 +14,9 @@ on every run; not tsi_bench, which bench/run.py recreates).
 
 Every cold figure is the first compare request to a freshly started single-worker gunicorn, so
 no cache holds anything of the compare: the blocks of the 11 schedules are read from the
-database and the comparison is computed. The time-use chart needs each schedule's
-fragmentation, which the diagnostics compute once per schedule version for every page that
-shows them (about 2 s at 25,000 blocks, see Diagnostics in docs/benchmarks.md): the server is
-first asked for each schedule's fragmentation (untimed), as for anyone who opened those
-schedules' pages before. Warm is the same request again, ``--repeat`` times (median and p95).
+database and the comparison is computed; the time-use chart reads the hours per class stored
+with each summary at ingest. Warm is the same request again, ``--repeat`` times (median and
+p95).
 """
 
 from __future__ import annotations
@@ -81,12 +79,10 @@ def checked_get(server: Server, path: str) -> float:
     return seconds
 
 
-def cold(env: dict[str, str], ids: list[int], path: str) -> float:
-    """The first request of the compare to a fresh server, after each schedule's
-    fragmentation was computed (untimed)."""
+def cold(env: dict[str, str], path: str) -> float:
+    """The first request of the compare to a fresh server (after its health check): nothing
+    of these schedules is cached; their time use comes with their stored summaries."""
     with Server(env, workers=1) as server:
-        for schedule_id in ids:
-            checked_get(server, f"/api/v1/schedules/{schedule_id}/fragmentation/")
         return checked_get(server, path)
 
 
@@ -143,7 +139,7 @@ def main() -> None:
     print("|" + "---|" * (header.count("|") - 1))
     results = {}
     for label, path in paths(ids).items():
-        first = cold(env, ids, path)
+        first = cold(env, path)
         times = warm(env, path, args.repeat)
         median = statistics.median(times)
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
