@@ -35,7 +35,9 @@ class FragmentationPage(ReportPage, page="fragmentation"):
 
 
 def strip_figure(data: FragmentationData) -> go.Figure | Empty:
-    """One bar per piece on a date axis (drag to zoom, the slider to pan), a trace per class."""
+    """One bar per piece on a date axis (drag to zoom, the pan tool to move), a trace per
+    class. No range slider: it draws every piece a second time, which doubled the time a
+    year's strip takes to appear (5.0 → 2.6 s in Chromium at ten times the real size)."""
     if not len(data.segment_class):
         return Empty("The schedule has no period and nothing in it to measure one from.")
     figure = new_figure(height=300, barmode="overlay", bargap=0)
@@ -61,7 +63,7 @@ def strip_figure(data: FragmentationData) -> go.Figure | Empty:
                 "UTC<extra></extra>",
             )
         )
-    figure.update_xaxes(type="date", title_text="Time (UTC)", rangeslider={"visible": True})
+    figure.update_xaxes(type="date", title_text="Time (UTC)")
     figure.update_yaxes(visible=False, range=[-0.5, 0.5], fixedrange=True)
     return figure
 
