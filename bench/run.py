@@ -7,6 +7,7 @@ the floor measured in the same run), and writes bench/results/*.json.
 
     make bench                                   # both sizes
     make bench BENCH_ARGS="--size real --repeat 5"
+    make bench BENCH_ARGS="--size large --ingest-only"   # ingest and floor only
 
 The data are generated with ``manage.py generate_schedule`` (fixed seeds) into bench/data/.
 """
@@ -375,6 +376,27 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
         ingests.append(run_ingest(size, env))
         print(f"  ingest {attempt + 1}/{args.repeat}: {ingests[-1]['wall_s']:.2f} s")
     floor_result = floor(size, database_url)
+    walls = Timing(samples=[run["wall_s"] for run in ingests])
+    result = {
+        "size": size.name,
+        "blocks": size.blocks,
+        "periods_per_block": size.periods,
+        "format": size.fmt,
+        "input_bytes": sum(
+            Path(arg).stat().st_size for arg in size.ingest_args() if arg.endswith(".json")
+        ),
+        "ingest": {
+            "runs": ingests,
+            "wall": walls.summary(),
+            "peak_rss_mb_max": max(run["peak_rss_mb"] for run in ingests),
+            "floor": floor_result,
+            "ratio_to_floor": walls.summary()["median"] / floor_result["total_s"],
+        },
+        "http": {},
+        "browser": {},
+    }
+    if args.ingest_only:
+        return result
     schedule_id = ingests[-1]["schedule_id"]
     other_id = store_second_version(env, schedule_id)
     with psycopg.connect(database_url, autocommit=True) as connection:
@@ -405,25 +427,7 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
                 pages = {label: path for label, path in paths.items() if label.startswith("page")}
                 browser_results = draw_times(f"http://127.0.0.1:{server.port}", pages, args.draws)
             http_results[source]["web_worker_peak_rss_mb"] = server.worker_peak_rss_mb()
-    walls = Timing(samples=[run["wall_s"] for run in ingests])
-    return {
-        "size": size.name,
-        "blocks": size.blocks,
-        "periods_per_block": size.periods,
-        "format": size.fmt,
-        "input_bytes": sum(
-            Path(arg).stat().st_size for arg in size.ingest_args() if arg.endswith(".json")
-        ),
-        "ingest": {
-            "runs": ingests,
-            "wall": walls.summary(),
-            "peak_rss_mb_max": max(run["peak_rss_mb"] for run in ingests),
-            "floor": floor_result,
-            "ratio_to_floor": walls.summary()["median"] / floor_result["total_s"],
-        },
-        "http": http_results,
-        "browser": browser_results,
-    }
+    return result | {"http": http_results, "browser": browser_results}
 
 
 def machine() -> dict:
@@ -456,6 +460,8 @@ def table(result: dict) -> str:
         f"{floor_result['copy_s']:.2f} s) | {floor_result['total_s']:.2f} s | | |"
     )
     lines.append(f"| ingest ÷ floor | {ingest['ratio_to_floor']:.1f}× | | |")
+    if not result["http"]:
+        return "\n".join(lines)
     lines += [
         "",
         "| request | etl cold | etl p50 | etl p95 | etl p99 | legacy p50 | legacy ÷ etl |",
@@ -526,6 +532,8 @@ def verdicts(result: dict) -> list[dict]:
         add("ingest, median wall", ingest["wall"]["median"], REAL_INGEST_S, "s", floor_s)
     add("ingest, median wall ÷ floor", ingest["ratio_to_floor"], INGEST_FLOOR_RATIO, "×")
     add("ingest, peak RSS", ingest["peak_rss_mb_max"], INGEST_RSS_MB, "MB")
+    if not result["http"]:
+        return rows
     etl = result["http"]["etl"]
     tenfold = result["size"] == "tenfold"
     if "web_worker_peak_rss_mb" in etl:
@@ -601,6 +609,11 @@ def main() -> None:
         "--no-legacy", dest="legacy", action="store_false", help="skip DATA_SOURCE=legacy"
     )
     parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="measure the ingest and its floor only: no second version, HTTP or Chromium",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
         help="PostgreSQL database to (re)create for the run",
@@ -617,7 +630,8 @@ def main() -> None:
         result["command"] = " ".join(["bench/run.py", *sys.argv[1:]])
         result["verdicts"] = verdicts(result)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-        output = RESULTS / f"{stamp}-{size.name}.json"
+        suffix = "-ingest" if args.ingest_only else ""
+        output = RESULTS / f"{stamp}-{size.name}{suffix}.json"
         output.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
         print(table(result))
         print()
