@@ -7,12 +7,20 @@ Every sky module makes its astropy times with :func:`utc_times` and its sites wi
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
+import tempfile
 import threading
 import warnings
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 from astropy import units
 from astropy.coordinates import EarthLocation
+from astropy.table import Column, MaskedColumn
 from astropy.time import Time
 from astropy.utils import data as astropy_data
 from astropy.utils import iers
@@ -20,6 +28,8 @@ from astropy.utils.exceptions import AstropyWarning
 from erfa import ErfaWarning
 
 from schedules.sky.sites import Site
+
+logger = logging.getLogger(__name__)
 
 
 class SkyAccuracyWarning(UserWarning):
@@ -56,7 +66,7 @@ def use_bundled_tables() -> tuple[float, float]:
             _forbid_downloads()
             # A plain IERS-A table, not IERS_Auto: IERS_Auto refuses predictions once its
             # file is older than auto_max_age, which depends on today's date.
-            table = iers.IERS_A.open(iers.IERS_A_FILE)
+            table = _bundled_iers_a()
             iers.earth_orientation_table.set(table)
             leap_seconds = iers.LeapSeconds.open(iers.IERS_LEAP_SECOND_FILE)
             _valid_mjd = (
@@ -99,3 +109,84 @@ def earth_location(site: Site) -> EarthLocation:
 
 def _pattern(compiled: object) -> str:
     return "" if compiled is None else getattr(compiled, "pattern", str(compiled))
+
+
+def _bundled_iers_a() -> iers.IERS_A:
+    """The bundled IERS-A table, from a column cache under ``var/`` when one matches the file:
+    parsing the fixed-width text costs about a second in every process that needs it."""
+    source = Path(iers.IERS_A_FILE)
+    cache = _iers_cache_path(source)
+    if cache is not None and cache.exists():
+        try:
+            return _read_iers_cache(cache)
+        except (OSError, ValueError, KeyError) as error:
+            logger.warning("Ignoring the unreadable IERS cache %s: %s", cache, error)
+    table = iers.IERS_A.open(str(source))
+    if cache is not None:
+        _write_iers_cache(table, cache)
+    return table
+
+
+def _iers_cache_path(source: Path) -> Path | None:
+    """Named after astropy-iers-data's version and the file's content; None without Django."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return None
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    version = metadata.version("astropy-iers-data")
+    return Path(settings.VAR_DIR) / "cache" / f"iers-a-{version}-{digest}.npz"
+
+
+def _write_iers_cache(table: iers.IERS_A, cache: Path) -> None:
+    """Every column's values, mask and unit, and the table's meta; written atomically, and
+    skipped (with a log line) where ``var/`` is not writable."""
+    arrays, columns = {}, []
+    for index, name in enumerate(table.colnames):
+        column = table[name]
+        unit = getattr(column, "unit", None)
+        arrays[f"value{index}"] = np.asarray(getattr(column, "value", column))
+        masked = isinstance(column, MaskedColumn)
+        if masked:
+            arrays[f"mask{index}"] = np.asarray(column.mask)
+        columns.append(
+            {
+                "name": name,
+                "unit": None if unit is None else unit.to_string(),
+                "masked": masked,
+                "quantity": isinstance(column, units.Quantity),
+            }
+        )
+    arrays["columns"] = np.array(json.dumps(columns))
+    arrays.update({f"meta:{key}": np.asarray(value) for key, value in table.meta.items()})
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".tmp") as file:
+            np.savez(file, **arrays)
+            file.flush()
+            os.chmod(file.name, 0o644)
+            os.link(file.name, cache)
+    except FileExistsError:
+        pass  # another process cached the same table meanwhile
+    except OSError as error:
+        logger.info("Not caching the IERS-A table at %s: %s", cache, error)
+
+
+def _read_iers_cache(cache: Path) -> iers.IERS_A:
+    with np.load(cache, allow_pickle=False) as stored:
+        header = json.loads(str(stored["columns"]))
+        meta = {
+            key.removeprefix("meta:"): str(value) if value.dtype.kind == "U" else value[()]
+            for key, value in stored.items()
+            if key.startswith("meta:")
+        }
+        columns = []
+        for index, column in enumerate(header):
+            values = stored[f"value{index}"]
+            if column["quantity"]:
+                columns.append(units.Quantity(values, column["unit"], copy=False))
+            elif column["masked"]:
+                columns.append(MaskedColumn(values, mask=stored[f"mask{index}"]))
+            else:
+                columns.append(Column(values))
+    return iers.IERS_A(columns, names=[column["name"] for column in header], meta=meta)

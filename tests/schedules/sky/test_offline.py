@@ -10,6 +10,7 @@ from astropy.utils import data as astropy_data
 from astropy.utils import iers
 from erfa import ErfaWarning
 
+from schedules.sky import offline
 from schedules.sky.nights import dark_periods
 from schedules.sky.offline import SkyAccuracyWarning, use_bundled_tables, utc_times
 from schedules.sky.sites import ORM, PARANAL
@@ -62,3 +63,26 @@ def test_times_past_the_bundled_predictions_warn_once_and_still_compute():
     assert SkyAccuracyWarning in categories
     # Astropy's own repeated messages for the same condition are replaced by ours.
     assert not categories & {iers.IERSDegradedAccuracyWarning, ErfaWarning}
+
+
+def test_the_cached_iers_table_equals_the_parsed_one(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    parsed = offline._bundled_iers_a()  # parses the bundled file and writes the cache
+    assert list((tmp_path / "cache").glob("iers-a-*.npz"))
+    cached = offline._bundled_iers_a()
+    assert cached.colnames == parsed.colnames and cached.meta == parsed.meta
+    for name in parsed.colnames:
+        assert type(cached[name]) is type(parsed[name])
+        assert getattr(cached[name], "unit", None) == getattr(parsed[name], "unit", None)
+        values = np.asarray(parsed[name])
+        nan = values.dtype.kind == "f"
+        assert np.array_equal(np.asarray(cached[name]), values, equal_nan=nan)
+        assert np.array_equal(np.ma.getmaskarray(cached[name]), np.ma.getmaskarray(parsed[name]))
+    times = utc_times(np.linspace(41700.0, 61500.0, 5000))
+    for method in ("ut1_utc", "pm_xy", "dcip_xy"):
+        for ours, astropys in zip(
+            getattr(cached, method)(times, return_status=True),
+            getattr(parsed, method)(times, return_status=True),
+            strict=True,
+        ):
+            assert np.array_equal(np.asarray(ours), np.asarray(astropys), equal_nan=True)
