@@ -19,7 +19,7 @@ from analytics.pages.legend import (
 )
 from analytics.selectors.hourglass import UTC, HourglassData, hourglass
 from schedules.mjd import mjd_to_iso
-from tsi_site.web.charts import Empty, new_figure
+from tsi_site.web.charts import Empty, epoch_ms, hover_points, new_figure, rectangles, spread
 from tsi_site.web.links import block_link, block_urls
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, preview
 from tsi_site.web.tables import CellLink, Column, Table
@@ -121,21 +121,40 @@ def hourglass_figure(data: HourglassData, urls: np.ndarray) -> go.Figure | Empty
         return Empty("The schedule gives no period, dark periods or scheduled times.")
     marks = hourglass_marks(data)
     dates = np.asarray(data.night_dates, dtype=str)
-    figure = new_figure(height=620, barmode="overlay", dragmode="pan", bargap=0)
+    figure = new_figure(height=620, dragmode="pan")
     nights = data.nights
+    night_ms = epoch_ms(dates)
     moon = marks.kind == MOON_UP
     if moon.any():
-        illumination = nights.moon_illumination[marks.night[moon]]
+        centre, low, high = (
+            night_ms[marks.night[moon]],
+            marks.from_hours[moon],
+            marks.to_hours[moon],
+        )
+        half = MS_PER_DAY / 2
         figure.add_trace(
-            go.Bar(
-                x=dates[marks.night[moon]],
-                base=marks.from_hours[moon],
-                y=marks.to_hours[moon] - marks.from_hours[moon],
-                width=MS_PER_DAY,
+            rectangles(
+                centre - half,
+                centre + half,
+                low,
+                high,
                 name="Moon up",
-                marker={"color": MOON_UP_COLOUR, "opacity": 0.4, "line": {"width": 0}},
-                customdata=illumination * 100.0,
-                hovertext=period_text(marks.start_mjd[moon], marks.stop_mjd[moon]),
+                legendgroup=MOON_UP,
+                fillcolor=MOON_UP_COLOUR,
+                opacity=0.4,
+            )
+        )
+        # Points every hour down each Moon-up span: the pointer finds one anywhere on it.
+        index, hours = spread(low, high, 1.0)
+        illumination = nights.moon_illumination[marks.night[moon]] * 100.0
+        figure.add_trace(
+            hover_points(
+                centre[index],
+                hours,
+                name="Moon up",
+                legendgroup=MOON_UP,
+                customdata=illumination[index],
+                hovertext=period_text(marks.start_mjd[moon], marks.stop_mjd[moon])[index],
                 hovertemplate="Moon up, %{customdata:.0f}% lit<br>%{hovertext}<extra></extra>",
             )
         )
@@ -146,7 +165,7 @@ def hourglass_figure(data: HourglassData, urls: np.ndarray) -> go.Figure | Empty
         figure.add_trace(
             go.Scatter(
                 # dusk, then dawn: a repeated night with no value breaks the line between them
-                x=np.concatenate((dates, dates[-1:], dates)),
+                x=np.concatenate((night_ms, night_ms[-1:], night_ms)),
                 y=np.concatenate((hours[0], [np.nan], hours[1])),
                 mode="lines",
                 name=label,
@@ -159,22 +178,39 @@ def hourglass_figure(data: HourglassData, urls: np.ndarray) -> go.Figure | Empty
     rows = marks.block[observed]
     labels = block_labels(obs.source_block_id, obs.display_name)
     periods = period_text(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
+    from_hours, to_hours = marks.from_hours[observed], marks.to_hours[observed]
+    half = 0.35 * MS_PER_DAY
     for bucket, label in BUCKET_LABELS.items():
         member = rows[obs.priority_bucket[rows] == bucket]
         if not len(member):
             continue
+        centre, low, high = (
+            night_ms[data.observation_night[member]],
+            from_hours[member],
+            to_hours[member],
+        )
+        name = f"{label} priority"
         figure.add_trace(
-            go.Bar(
-                x=dates[data.observation_night[member]],
-                base=marks.from_hours[observed][member],
-                y=(marks.to_hours - marks.from_hours)[observed][member],
-                width=0.7 * MS_PER_DAY,
-                name=f"{label} priority",
-                marker={"color": BUCKET_COLOURS[bucket], "line": {"width": 0}},
-                text=labels[member],
-                textposition="none",
-                customdata=urls[member],
-                hovertext=periods[member],
+            rectangles(
+                centre - half,
+                centre + half,
+                low,
+                high,
+                name=name,
+                legendgroup=name,
+                fillcolor=BUCKET_COLOURS[bucket],
+            )
+        )
+        index, hours = spread(low, high, 1.0)
+        figure.add_trace(
+            hover_points(
+                centre[index],
+                hours,
+                name=name,
+                legendgroup=name,
+                text=labels[member][index],
+                customdata=urls[member][index],
+                hovertext=periods[member][index],
                 hovertemplate="%{text}<br>%{hovertext}<br>Click to open the block<extra></extra>",
             )
         )

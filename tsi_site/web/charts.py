@@ -94,3 +94,51 @@ def escape(values: Sequence[str]) -> list[str]:
 def plotly_dates(mjd: np.ndarray) -> list[str]:
     """MJD as UTC date strings plotly reads on a date axis (millisecond precision)."""
     return np.datetime_as_string(mjd_to_datetime64(mjd), unit="ms").tolist()
+
+
+def rectangles(
+    x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray, **trace
+) -> go.Scatter:
+    """Rectangles as one filled path, not a bar or shape each: plotly.js draws every bar as an
+    SVG element of its own, and thousands of them take seconds to appear. The fill has no hover
+    of its own: ``hover_points`` carries the labels. Dates are given as epoch milliseconds."""
+    gap = np.full(len(x0), np.nan)
+    corners_x = np.column_stack((x0, x1, x1, x0, gap)).astype(np.float64)
+    corners_y = np.column_stack((y0, y0, y1, y1, gap)).astype(np.float64)
+    return go.Scatter(
+        x=corners_x.ravel(),
+        y=corners_y.ravel(),
+        mode="none",
+        fill="toself",
+        hoverinfo="skip",
+        **trace,
+    )
+
+
+def hover_points(x: np.ndarray, y: np.ndarray, **trace) -> go.Scatter:
+    """An invisible line through points carrying hover labels and click links (customdata):
+    a line without gaps is a single SVG path, however many points it has."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        line={"width": 0, "color": "rgba(0, 0, 0, 0)"},
+        showlegend=False,
+        **trace,
+    )
+
+
+def spread(low: np.ndarray, high: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positions no further than ``step`` apart along each span [low, high] (at least its
+    middle), and the span each belongs to: where the hover points of a long rectangle go so
+    that the pointer finds one anywhere on it."""
+    count = np.maximum(1, np.ceil((high - low) / step)).astype(np.int64)
+    index = np.repeat(np.arange(len(low)), count)
+    offset = np.arange(len(index)) - np.repeat(np.cumsum(count) - count, count)
+    return index, low[index] + (offset + 0.5) * ((high - low) / count)[index]
+
+
+def epoch_ms(moments: np.ndarray) -> np.ndarray:
+    """Dates (``datetime64`` or ISO strings) as the epoch milliseconds a plotly date axis
+    reads: numbers travel as typed arrays, far smaller and quicker to read than date strings."""
+    return np.asarray(moments, dtype="datetime64[ms]").astype(np.int64).astype(np.float64)

@@ -18,6 +18,16 @@ from tests.analytics.sky_sample import VEGA_SCHEDULED, store_sky_schedule
 from tsi_site.api.rendering import dumps, jsonable
 
 API = "/api/v1"
+NIGHT = np.datetime64("2025-05-25", "ms").astype(np.int64).astype(float)
+DAY = 86_400_000.0
+
+
+def traces(figure: dict, name: str) -> tuple[dict, dict]:
+    """The filled rectangles named ``name`` and the invisible line carrying their hover."""
+    (box,) = [t for t in figure["data"] if t["name"] == name and t["mode"] == "none"]
+    (hover,) = [t for t in figure["data"] if t["name"] == name and t["mode"] == "lines"]
+    assert box["fill"] == "toself" and hover["line"]["width"] == 0
+    return box, hover
 
 
 @pytest.fixture
@@ -29,15 +39,20 @@ def test_the_block_sits_at_its_hours_and_opens_its_page(reader, sky):
     response = reader.get(page_url("analytics:hourglass", sky))
     assert response.status_code == 200
     figure = figures(response)["hourglass"]
-    (bar,) = [trace for trace in figure["data"] if trace["name"] == "High priority"]
+    box, hover = traces(figure, "High priority")
     data = hourglass(sky, HourglassFilters())
     start = (VEGA_SCHEDULED[0] - data.reference_mjd[data.observation_night[0]]) * 24.0
-    assert bar["base"] == pytest.approx([start])
-    assert bar["y"] == pytest.approx([(VEGA_SCHEDULED[1] - VEGA_SCHEDULED[0]) * 24.0])
-    assert bar["x"] == ["2025-05-25"]
+    stop = start + (VEGA_SCHEDULED[1] - VEGA_SCHEDULED[0]) * 24.0
+    # One rectangle, 0.7 of a day wide around the night's date, from start to stop.
+    assert box["y"][:4] == pytest.approx([start, start, stop, stop])
+    left, right = NIGHT - 0.35 * DAY, NIGHT + 0.35 * DAY
+    assert box["x"][:4] == pytest.approx([left, right, right, left])
+    assert np.isnan(box["x"][4]) and len(box["x"]) == 5
+    # Its hover points are inside it and name the block, whose page a click opens.
+    assert set(hover["x"]) == {NIGHT} and start <= min(hover["y"]) <= max(hover["y"]) <= stop
     vega = SchedulingBlock.objects.get(schedule=sky, source_block_id="vega-1")
-    assert bar["customdata"] == [reverse("analytics:block", args=[sky.pk, vega.pk])]
-    assert "vega-1" in bar["text"][0]
+    assert set(hover["customdata"]) == {reverse("analytics:block", args=[sky.pk, vega.pk])}
+    assert "vega-1" in hover["text"][0]
     found = cards(response)
     assert found["nights"] == str(len(data.night_dates))
     assert found["drawn-blocks"].startswith("1")
@@ -57,8 +72,9 @@ def test_the_twilight_curves_are_the_nights_events(sky):
     dawn = (data.nights.astronomical_dawn - data.reference_mjd) * 24.0
     astronomical = curves["Astronomical twilight (−18°)"]
     assert np.array(astronomical["y"][count + 1 :], dtype=float) == pytest.approx(dawn)
-    moon = next(trace for trace in figure["data"] if trace["name"] == "Moon up")
-    assert len(moon["x"]) == len(data.moon_night)
+    moon, hover = traces(figure, "Moon up")
+    assert len(moon["x"]) == 5 * len(data.moon_night)  # four corners and a gap each
+    assert hover["hovertemplate"].startswith("Moon up")
 
 
 def test_the_chart_csv_is_the_chart_data(reader, sky):
@@ -78,9 +94,9 @@ def test_the_chart_csv_is_the_chart_data(reader, sky):
 
 def test_hours_can_be_read_in_utc(reader, sky):
     figure = figures(reader.get(page_url("analytics:hourglass", sky), {"axis": "utc"}))["hourglass"]
-    (bar,) = [trace for trace in figure["data"] if trace["name"] == "High priority"]
+    box, _ = traces(figure, "High priority")
     # 2025-05-26 03:00 UTC is three hours after the UTC midnight of that night.
-    assert bar["base"] == pytest.approx([3.0])
+    assert box["y"][0] == pytest.approx(3.0)
     assert "UTC" in figure["layout"]["yaxis"]["title"]["text"]
 
 
