@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
 
 import numpy as np
@@ -31,6 +31,14 @@ def analytics_version(schedule: Schedule) -> str:
     return _version(schedule, summary_id)
 
 
+def analytics_versions(schedules: Sequence[Schedule]) -> list[str]:
+    """``analytics_version`` of each schedule, in one query."""
+    summary_ids = dict(
+        ScheduleSummary.objects.filter(schedule__in=schedules).values_list("schedule_id", "id")
+    )
+    return [_version(schedule, summary_ids.get(schedule.pk)) for schedule in schedules]
+
+
 def _version(schedule: Schedule, summary_id: int | None) -> str:
     return f"{schedule.pk}-{schedule.checksum[:16]}-{summary_id}"
 
@@ -47,14 +55,11 @@ def cached_per_schedule[T](
 
 
 def cached_for_schedules[T](
-    kind: str, schedules: list[Schedule], compute: Callable[[], T | None]
+    kind: str, schedules: Sequence[Schedule], compute: Callable[[], T | None]
 ) -> T | None:
     """``compute()`` once per combination of these schedules' versions, in this order (the
     N-way compare: the reference, then the others)."""
-    summary_ids = dict(
-        ScheduleSummary.objects.filter(schedule__in=schedules).values_list("schedule_id", "id")
-    )  # analytics_version() of each, in one query
-    versions = ",".join(_version(schedule, summary_ids.get(schedule.pk)) for schedule in schedules)
+    versions = ",".join(analytics_versions(schedules))
     # Hashed: eleven versions are longer than a cache key may be (250 characters in memcached).
     return _cached(f"tsi:{kind}:{hashlib.sha256(versions.encode()).hexdigest()}", compute)
 

@@ -16,7 +16,9 @@ schedule read. Legacy parses the blocks on every request (only visibility period
 The diagnostics (their pages and endpoints) are cached per schedule version on both data
 sources: cold they load the blocks, and on etl check for and read the stored error findings.
 The overview's KPIs and the compare's time use come with the stored summary; a chart or
-endpoint body cached per schedule version looks the version up once more. The lineage (its
+endpoint body cached per schedule version looks the version up once more (once for all the
+schedules of a comparison), and so do the validation counts and findings, which warm requests
+then read from the cache instead of aggregating them. The lineage (its
 page, the block page's history, their endpoints) reads the versions of the name with their
 summaries in one query, and cold the blocks of all of them in one more, however many versions
 there are.
@@ -144,8 +146,8 @@ EXPECTED: dict[str, Counts] = {
     #                                      etl          legacy
     #                                   cold  warm    cold  warm
     "page/home":                  Counts(   6,    6,      6,    6),
-    "page/overview":              Counts(  12,   12,     10,   10),
-    "page/validation":            Counts(   9,    9,      6,    6),
+    "page/overview":              Counts(  13,   10,     10,   10),
+    "page/validation":            Counts(  11,    7,      6,    6),
     "page/sky-map":               Counts(  12,    8,      9,    8),
     "page/distributions":         Counts(   8,    7,      7,    7),
     "page/visibility":            Counts(  11,    9,     10,    9),
@@ -155,11 +157,11 @@ EXPECTED: dict[str, Counts] = {
     "page/block":                 Counts(  16,   11,     13,   11),
     "page/insights":              Counts(  12,    8,      9,    8),
     "page/trends":                Counts(   8,    7,      7,    7),
-    "page/compare":               Counts(  17,   10,     13,   10),
-    "page/compare?other":         Counts(  18,   11,     19,   16),
+    "page/compare":               Counts(  19,   10,     14,   11),
+    "page/compare?other":         Counts(  20,   11,     20,   17),
     "page/insights/report.md":    Counts(   5,    4,      4,    4),
     "page/insights/report.html":  Counts(   5,    4,      4,    4),
-    "csv/validation":             Counts(   7,    7,      4,    4),
+    "csv/validation":             Counts(   9,    5,      4,    4),
     "csv/sky-map":                Counts(   9,    5,      6,    5),
     "csv/distributions":          Counts(   5,    4,      4,    4),
     "csv/visibility":             Counts(   8,    6,      7,    6),
@@ -169,7 +171,7 @@ EXPECTED: dict[str, Counts] = {
     "csv/block":                  Counts(  14,    9,     11,    9),
     "csv/insights":               Counts(   9,    5,      6,    5),
     "csv/trends":                 Counts(   5,    4,      4,    4),
-    "csv/compare":                Counts(  15,    8,     16,   13),
+    "csv/compare":                Counts(  16,    7,     16,   13),
     "page/fragmentation":         Counts(   9,    6,      7,    6),
     "page/diagnostics":           Counts(   9,    6,      7,    6),
     "csv/fragmentation":          Counts(   7,    4,      5,    4),
@@ -180,10 +182,10 @@ EXPECTED: dict[str, Counts] = {
     "page/job-status":            Counts(   5,    5,      5,    5),
     "page/export":                Counts(   4,    4,      4,    4),
     "api/schedules":              Counts(   3,    3,      3,    3),
-    "api/schedule":               Counts(   7,    7,      6,    5),
+    "api/schedule":               Counts(   8,    5,      6,    5),
     "api/blocks":                 Counts(   4,    4,      4,    4),
-    "api/block":                  Counts(   6,    5,      5,    5),
-    "api/block?altitude":         Counts(   7,    6,      6,    6),
+    "api/block":                  Counts(   7,    3,      6,    6),
+    "api/block?altitude":         Counts(   8,    3,      7,    7),
     "api/blocks.csv":             Counts(   3,    3,      3,    3),
     "api/blocks.jsonl":           Counts(   3,    3,      3,    3),
     "api/overview":               Counts(   4,    4,      4,    4),
@@ -195,11 +197,11 @@ EXPECTED: dict[str, Counts] = {
     "api/alt-az":                 Counts(   6,    3,      5,    5),
     "api/insights":               Counts(   5,    3,      4,    4),
     "api/trends":                 Counts(   5,    3,      4,    4),
-    "api/validation-report":      Counts(   7,    3,      4,    4),
-    "api/compare":                Counts(   7,    5,      5,    5),
-    "api/fragmentation":          Counts(   6,    3,      4,    3),
+    "api/validation-report":      Counts(   9,    3,      4,    4),
+    "api/compare":                Counts(   9,    4,      6,    6),
+    "api/fragmentation":          Counts(   7,    3,      5,    4),
     "api/diagnostics":            Counts(   7,    3,      5,    4),
-    "api/gate":                   Counts(  12,    3,      8,    4),
+    "api/gate":                   Counts(  13,    3,      8,    4),
     "api/lineage":                Counts(   4,    3,      4,    3),
     "api/block-history":          Counts(   5,    4,      5,    4),
     "api/jobs":                   Counts(   3,    3,      3,    3),

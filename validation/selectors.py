@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from analytics.block_frame import computed_block_frame_and_result
 from analytics.data_source import ETL, current_data_source
+from analytics.frame_cache import cached_per_schedule
 from schedules.block_schema import display_name
 from schedules.models import Schedule
 from validation.models import Criticality, Status, ValidationResult
@@ -68,19 +69,24 @@ class ValidationReport(ValidationCounts):
 
 def validation_counts(schedule: Schedule) -> ValidationCounts:
     """The report's numbers without its issue rows (overview pages, summaries)."""
-    if current_data_source() == ETL and (stored := _stored_counts(schedule)) is not None:
+    if current_data_source() == ETL and (stored := _cached_counts(schedule)) is not None:
         return stored
     return _counts_from(schedule, _computed_rows(schedule))
 
 
 def validation_report(schedule: Schedule, filters: ValidationFilters) -> ValidationReport:
-    if current_data_source() == ETL and (counts := _stored_counts(schedule)) is not None:
-        issues = _stored_issues(schedule)
+    if current_data_source() == ETL and (counts := _cached_counts(schedule)) is not None:
+        issues = cached_per_schedule(
+            "validation-issues",
+            schedule,
+            lambda: sorted(_stored_issues(schedule), key=_severity_order),
+        )
     else:
         rows = _computed_rows(schedule)
         counts = _counts_from(schedule, rows)
-        issues = [issue for _, issue in rows if issue.status != Status.VALID]
-    issues.sort(key=_severity_order)
+        issues = sorted(
+            (issue for _, issue in rows if issue.status != Status.VALID), key=_severity_order
+        )
     return ValidationReport(
         **{field.name: getattr(counts, field.name) for field in fields(ValidationCounts)},
         issues=[issue for issue in issues if _matches(issue, filters)],
@@ -144,6 +150,12 @@ def _counts_from(schedule: Schedule, rows: list[tuple[int, ValidationIssue]]) ->
         by_criticality,
         per_rule,
     )
+
+
+def _cached_counts(schedule: Schedule) -> ValidationCounts | None:
+    """The stored counts once per schedule version: aggregating 25,000 findings on every
+    overview was most of its time."""
+    return cached_per_schedule("validation-counts", schedule, lambda: _stored_counts(schedule))
 
 
 def _stored_counts(schedule: Schedule) -> ValidationCounts | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api import examples, schemas
@@ -15,8 +15,8 @@ from analytics.selectors.diagnostics import diagnostics, fragmentation
 from analytics.selectors.figures import release_gate
 from schedules.models import Schedule
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
+from tsi_site.api.bodies import cached_json_response, schedule_body_key
 from tsi_site.api.pages import TAGS, PageView, page_schema
-from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import READ_ERRORS, error_responses
 
 
@@ -38,8 +38,10 @@ from tsi_site.api.schema import READ_ERRORS, error_responses
 class FragmentationView(APIView):
     permission_classes = [ScheduleAccess]
 
-    def get(self, request: Request, schedule_id: int) -> Response:
-        return Response(jsonable(fragmentation(schedule_or_404(schedule_id))))
+    def get(self, request: Request, schedule_id: int) -> HttpResponse:
+        schedule = schedule_or_404(schedule_id)
+        key = schedule_body_key("fragmentation", schedule, None)
+        return cached_json_response(request, key, lambda: fragmentation(schedule))
 
 
 @page_schema(

@@ -3,6 +3,7 @@ compare endpoints."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -35,9 +36,9 @@ from analytics.selectors.multi_compare import MATRIX_PAGE_SIZE, multi_compare
 from analytics.selectors.visibility import TooManyBinsError
 from schedules.models import Schedule
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
+from tsi_site.api.bodies import cached_json_response, schedules_body_key
 from tsi_site.api.errors import form_errors
 from tsi_site.api.pages import TAGS, PageView, page_schema, parse_filters
-from tsi_site.api.rendering import jsonable
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
 
 
@@ -164,9 +165,10 @@ class OverviewView(APIView):
 class CompareView(APIView):
     permission_classes = [ScheduleAccess]
 
-    def get(self, request: Request, schedule_id: int, other_id: int) -> Response:
-        data = compare(schedule_or_404(schedule_id), schedule_or_404(other_id))
-        return Response(jsonable(data))
+    def get(self, request: Request, schedule_id: int, other_id: int) -> HttpResponse:
+        pair = [schedule_or_404(schedule_id), schedule_or_404(other_id)]
+        key = schedules_body_key("compare", pair, None)
+        return cached_json_response(request, key, lambda: compare(*pair))
 
 
 class MultiCompareView(APIView):
@@ -223,4 +225,8 @@ class MultiCompareView(APIView):
             raise ValidationError(form_errors(form))
         if not form.cleaned_data["other"]:
             raise ValidationError({"other": ["Name at least one schedule to compare with."]})
-        return Response(jsonable(multi_compare(schedule, form.query())))
+        query = form.query()
+        key = schedules_body_key(
+            "multi-compare", [schedule, *query.others], (query.hide_agreeing, query.page)
+        )
+        return cached_json_response(request, key, lambda: multi_compare(schedule, query))

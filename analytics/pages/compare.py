@@ -46,6 +46,8 @@ COMPARE_COLOURS = {"A": "#E69F00", "B": "#0072B2"}
 
 
 class ComparePage(ReportPage, page="compare"):
+    cache_charts = True
+
     def get_form(self, request, schedule) -> CompareForm:
         # Not schedule_overview(): it would also read the summary (legacy: transform every block).
         self.previous = schedule_versions(schedule).filter(version__lt=schedule.version).first()
@@ -57,6 +59,9 @@ class ComparePage(ReportPage, page="compare"):
     def context(self, schedule, form) -> dict:
         return super().context(schedule, form) | {"previous": self.previous}
 
+    def charted(self, schedule) -> list:
+        return self.compared
+
     def content(self, request, schedule, form) -> PageContent:
         if form.is_bound:
             query = form.query()
@@ -66,6 +71,7 @@ class ComparePage(ReportPage, page="compare"):
             return PageContent()
         if not query.others:
             return PageContent()
+        self.compared = [schedule, *query.others]
         data = multi_compare(schedule, query)
         labels = schedule_labels(data)
         metrics = metrics_table(data, labels)

@@ -8,6 +8,8 @@ import numpy as np
 
 from analytics.block_frame import BlockFrame, load_block_frame
 from analytics.comparison import SAME_TARGET_DEG, pair_warnings, separation_deg
+from analytics.data_source import ETL, current_data_source
+from analytics.frame_cache import cached_for_schedules
 from analytics.transform import gap_statistics
 from schedules.models import Schedule
 
@@ -67,6 +69,14 @@ class CompareData:
 
 
 def compare(schedule_a: Schedule, schedule_b: Schedule) -> CompareData:
+    """What changed from A to B, once per pair of versions (``legacy`` recomputes it)."""
+    if current_data_source() != ETL:
+        return _compare(schedule_a, schedule_b)
+    pair = [schedule_a, schedule_b]
+    return cached_for_schedules("compare", pair, lambda: _compare(schedule_a, schedule_b))
+
+
+def _compare(schedule_a: Schedule, schedule_b: Schedule) -> CompareData:
     frame_a, frame_b = load_block_frame(schedule_a), load_block_frame(schedule_b)
     ids_a, ids_b = frame_a.source_block_id.astype(str), frame_b.source_block_id.astype(str)
     common, index_a, index_b = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)

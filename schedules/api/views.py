@@ -57,6 +57,7 @@ from schedules.selectors import (
     visible_jobs,
 )
 from tsi_site.api.access import BatchAccess, ScheduleAccess, schedule_or_404
+from tsi_site.api.bodies import cached_json_response, schedule_body_key
 from tsi_site.api.errors import form_errors
 from tsi_site.api.exceptions import Conflict, PayloadTooLarge, StorageFull
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
@@ -355,6 +356,15 @@ class BlockViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return BlockDetailSerializer if self.action == "retrieve" else BlockSerializer
+
+    def retrieve(self, request: Request, *args, **kwargs) -> HttpResponse:
+        """The block written once per schedule version, block and query: its night context
+        (an altitude curve through astropy) is most of the answer's time."""
+        query = (self.kwargs["block_id"], sorted(request.query_params.lists()))
+        key = schedule_body_key("block", self.schedule, (*query, request.build_absolute_uri("/")))
+        return cached_json_response(
+            request, key, lambda: self.get_serializer(self.get_object()).data
+        )
 
     def filter_queryset(self, queryset):
         """The pages' block filters (``analytics.filtersets``), in the requested order."""

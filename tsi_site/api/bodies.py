@@ -18,7 +18,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
 from analytics.data_source import ETL, current_data_source
-from analytics.frame_cache import analytics_version
+from analytics.frame_cache import analytics_versions
 from schedules.models import Schedule
 from tsi_site.api.rendering import dumps, jsonable
 
@@ -56,10 +56,23 @@ _local_bytes = 0
 def schedule_body_key(kind: str, schedule: Schedule, query: object) -> str:
     """The cache key of one endpoint's answer: endpoint, analytics version, the schedule row's
     fields (name, site, environment: anything a body may show), and the parsed query."""
-    row = repr(sorted((field.attname, getattr(schedule, field.attname)) for field in
-                      schedule._meta.concrete_fields))  # fmt: skip
-    detail = hashlib.blake2b(f"{row}|{query!r}".encode(), digest_size=16).hexdigest()
-    return f"tsi:body:{kind}:{analytics_version(schedule)}:{detail}"
+    return schedules_body_key(kind, [schedule], query)
+
+
+def schedules_body_key(kind: str, schedules: Sequence[Schedule], query: object) -> str:
+    """``schedule_body_key`` of an answer read from several schedules (a comparison): each
+    one's version and row, in order."""
+    versions = ",".join(analytics_versions(schedules))
+    rows = [_row(schedule) for schedule in schedules]
+    detail = hashlib.blake2b(f"{versions}|{rows!r}|{query!r}".encode(), digest_size=16)
+    return f"tsi:body:{kind}:{detail.hexdigest()}"
+
+
+def cached_json_response(
+    request: HttpRequest, key: str, compute: Callable[[], Any]
+) -> HttpResponse:
+    """``compute()``'s JSON answered from the bytes cached under ``key`` (``json_body``)."""
+    return body_response(request, json_body(key, compute))
 
 
 def json_body(key: str, compute: Callable[[], Any]) -> Body:
@@ -111,6 +124,16 @@ def clear_local_bodies() -> None:
     global _local_bytes
     _local.clear()
     _local_bytes = 0
+
+
+def _row(schedule: Schedule) -> list[tuple[str, object]]:
+    """The loaded fields' values (reading a deferred one would cost a query each)."""
+    deferred = schedule.get_deferred_fields()
+    return sorted(
+        (field.attname, getattr(schedule, field.attname))
+        for field in schedule._meta.concrete_fields
+        if field.attname not in deferred
+    )
 
 
 def _matches(if_none_match: str, etag: str) -> bool:

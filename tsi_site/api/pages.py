@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from schedules.models import Schedule
 from tsi_site.api.access import ScheduleAccess, schedule_or_404
-from tsi_site.api.bodies import body_response, json_body, schedule_body_key
+from tsi_site.api.bodies import cached_json_response, schedule_body_key
 from tsi_site.api.errors import form_errors
 from tsi_site.api.schema import READ_ERRORS, error_responses, form_parameters
 
@@ -62,7 +62,7 @@ class PageView(APIView):
         schedule = schedule_or_404(schedule_id)
         filters = parse_filters(self.form_class, request)
         key = schedule_body_key(type(self).__name__, schedule, filters)
-        return body_response(request, json_body(key, lambda: self.select(schedule, filters)))
+        return cached_json_response(request, key, lambda: self.select(schedule, filters))
 
     def select(self, schedule: Schedule, filters):
         return self.selector(schedule, filters)

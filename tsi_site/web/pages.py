@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.views import View
 
 from schedules.models import Schedule
-from tsi_site.api.bodies import cached_rendering, schedule_body_key
+from tsi_site.api.bodies import cached_rendering, schedules_body_key
 from tsi_site.web.access import read_required
 from tsi_site.web.charts import Empty, figure_json
 from tsi_site.web.downloads import download_name, table_csv_response
@@ -159,11 +159,15 @@ class ReportPage(ScheduleView):
         def render() -> dict[str, RenderedChart]:
             return {spec.name.replace("-", "_"): render_chart(spec) for spec in specs}
 
-        if not self.cache_charts:
+        if not self.cache_charts or not specs:
             return render()
         query = (request.path, sorted(request.GET.lists()))
-        key = schedule_body_key(f"charts:{self.page}", schedule, query)
+        key = schedules_body_key(f"charts:{self.page}", self.charted(schedule), query)
         return cached_rendering(key, render, _rendered_size)
+
+    def charted(self, schedule: Schedule) -> Sequence[Schedule]:
+        """The schedules the charts are drawn from: a cached chart is kept per their versions."""
+        return [schedule]
 
     def context(self, schedule: Schedule, form) -> dict:
         return {"schedule": schedule, "page": self.page, "form": form}

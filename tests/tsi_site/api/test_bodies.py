@@ -11,10 +11,10 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from analytics.selectors import SkyMapFilters, sky_map
+from analytics.selectors import SkyMapFilters, compare, sky_map
 from schedules.models import SchedulingBlock
 from schedules.pipeline.refresh import refresh_analytics
-from tsi_site.api.bodies import accepts_gzip, schedule_body_key
+from tsi_site.api.bodies import accepts_gzip, schedule_body_key, schedules_body_key
 from tsi_site.api.rendering import dumps, jsonable
 
 BLOCKS = [
@@ -94,6 +94,44 @@ def test_an_edited_schedule_row_or_another_query_is_another_key(schedule):
     schedule.name = "renamed"
     schedule.save(update_fields=["name"])
     assert key != schedule_body_key("SkyMapView", schedule, SkyMapFilters())
+
+
+def test_a_comparison_body_is_kept_per_version_of_both_schedules(client, schedule, store_schedule):
+    third = dict(source_id="c", ra_deg=90.0, dec_deg=0.0, priority=5.0)
+    other = store_schedule([*BLOCKS, third], name="bodies")
+    assert other.pk != schedule.pk
+    url = f"/api/v1/schedules/{schedule.pk}/compare/{other.pk}/"
+    key = schedules_body_key("compare", [schedule, other], None)
+    assert key != schedules_body_key("compare", [other, schedule], None)
+    before = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert before["Content-Encoding"] == "gzip"
+    assert orjson.loads(gzip.decompress(before.content))["only_in_a"] == []
+    # The other side loses a block and is refreshed: another key, and the body says so.
+    SchedulingBlock.objects.filter(schedule=other, source_block_id="b").delete()
+    refresh_analytics(other)
+    other.refresh_from_db()
+    assert schedules_body_key("compare", [schedule, other], None) != key
+    after = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert after["ETag"] != before["ETag"]
+    assert orjson.loads(gzip.decompress(after.content))["only_in_a"] == ["b"]
+    assert gzip.decompress(after.content) == dumps(jsonable(compare(schedule, other)))
+
+
+def test_a_block_body_is_kept_per_block_and_query(client, schedule):
+    block = SchedulingBlock.objects.get(schedule=schedule, source_block_id="a")
+    url = f"/api/v1/schedules/{schedule.pk}/blocks/{block.pk}/"
+    plain = client.get(url, {"site": "orm"})
+    again = client.get(url, {"site": "orm"}, HTTP_IF_NONE_MATCH=plain["ETag"])
+    curve = client.get(url, {"site": "orm", "altitude": "true"})
+    assert again.status_code == 304
+    assert plain.json()["sky"]["altitude"] is None
+    assert curve.json()["sky"]["altitude"] is not None
+    assert curve["ETag"] != plain["ETag"]
+    # A wrong query is still refused, and nothing is kept for it.
+    assert client.get(url, {"site": "nowhere"}).status_code == 400
+    other = SchedulingBlock.objects.get(schedule=schedule, source_block_id="b")
+    answer = client.get(f"/api/v1/schedules/{schedule.pk}/blocks/{other.pk}/", {"site": "orm"})
+    assert answer.json()["source_block_id"] == "b"
 
 
 def test_legacy_recomputes_every_answer(client, schedule, settings):
