@@ -8,6 +8,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from django.db import connection, models
+from psycopg import postgres
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 
 def uses_copy() -> bool:
@@ -46,12 +49,34 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
         if uses_copy():
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy_binary(cursor.cursor, table, quoted, rows)
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)
+
+
+class _JsonbTextDumper(Dumper):
+    """Already serialised JSON (str) as binary jsonb: a version byte and the text. psycopg's
+    own jsonb dumper would serialise the string again, as a JSON string."""
+
+    format = Format.BINARY
+    oid = postgres.types["jsonb"].oid
+
+    def dump(self, obj: str) -> bytes:
+        return b"\x01" + obj.encode()
+
+
+def _copy_binary(cursor, table: str, quoted: str, rows: Iterable[Sequence]) -> None:
+    """COPY in binary: floats travel as 8 bytes instead of text psycopg formats and the server
+    parses, which halves the cost of the large ingest's block and analytics rows. The column
+    types, which binary COPY needs, come from the table itself."""
+    cursor.execute(f"SELECT {quoted} FROM {table} LIMIT 0")
+    oids = [column.type_code for column in cursor.description]
+    cursor.adapters.register_dumper(None, _JsonbTextDumper)  # this cursor only
+    with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(oids)
+        for row in rows:
+            copy.write_row(row)
 
 
 def update_column(
