@@ -14,13 +14,18 @@ from analytics.pages.legend import SEQUENTIAL_SCALE, block_labels, period_text, 
 from analytics.selectors import TimelineData, timeline
 from analytics.selectors.diagnostics import reasons_by_block_id
 from schedules.mjd import datetime64_to_mjd, mjd_to_datetime64, mjd_to_iso
-from tsi_site.web.charts import Empty, new_figure
+from tsi_site.web.charts import Empty, hover_points, new_figure, rectangles, spread
 from tsi_site.web.links import block_link, block_urls
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, paginate, preview
 from tsi_site.web.tables import CellLink, Column, Table
 
 DARK_PERIOD_COLOUR = "#332288"
 COLOUR_STEPS = 32  # bars coloured by a continuous value use this many colours of the scale
+# Where the bars sit in their month's row (1 high, the month's tick at 0): observations above
+# the middle, the dark time below them.
+OBSERVATION_ROW_MIDDLE, DARK_ROW_MIDDLE = -0.06, 0.37
+HOVER_STEP_DAYS = 0.5  # long bars carry a hover point at least this often
+OBSERVATION, DARK_PERIOD = "observation", "dark period"
 
 
 class TimelinePage(ReportPage, page="timeline", form=TimelineForm):
@@ -56,7 +61,8 @@ class TimelinePage(ReportPage, page="timeline", form=TimelineForm):
 
 def timeline_figure(data: TimelineData, urls: np.ndarray | None = None) -> go.Figure | Empty:
     """Month rows × day-of-month bars, from the same month pieces as ``timeline_table``;
-    with ``urls`` (one per observation) a click on a bar opens its block."""
+    with ``urls`` (one per observation) a click on a bar opens its block. The bars are filled
+    rectangles (one path per colour) with their hover on points inside them (``rectangles``)."""
     if len(data.observations) == 0:
         if data.scheduled_blocks == 0:
             return Empty("Nothing is scheduled in this schedule.")
@@ -64,19 +70,30 @@ def timeline_figure(data: TimelineData, urls: np.ndarray | None = None) -> go.Fi
     obs = data.observations
     observed = month_pieces(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
     dark = month_pieces(data.dark_periods[:, 0], data.dark_periods[:, 1])
-    figure = new_figure(height=max(320, 120 + 40 * len(data.shown_months)), barmode="overlay")
+    months = data.shown_months
+    figure = new_figure(height=max(320, 120 + 40 * len(months)))
     if len(dark.index):
+        middle = month_rows(dark.month, months) + DARK_ROW_MIDDLE
         figure.add_trace(
-            go.Bar(
-                orientation="h",
-                y=dark.month,
-                base=dark.from_day,
-                x=dark.to_day - dark.from_day,
-                width=0.14,
-                offset=0.3,
+            rectangles(
+                dark.from_day,
+                dark.to_day,
+                middle - 0.07,
+                middle + 0.07,
                 name="Dark time (observable)",
-                marker={"color": DARK_PERIOD_COLOUR, "opacity": 0.55, "line": {"width": 0}},
-                hovertext=period_text(dark.start_mjd, dark.stop_mjd),
+                legendgroup=DARK_PERIOD,
+                fillcolor=DARK_PERIOD_COLOUR,
+                opacity=0.55,
+            )
+        )
+        index, days = spread(dark.from_day, dark.to_day, HOVER_STEP_DAYS)
+        figure.add_trace(
+            hover_points(
+                days,
+                middle[index],
+                name="Dark time (observable)",
+                legendgroup=DARK_PERIOD,
+                hovertext=period_text(dark.start_mjd, dark.stop_mjd)[index],
                 hovertemplate="Dark time %{hovertext}<extra></extra>",
             )
         )
@@ -86,14 +103,11 @@ def timeline_figure(data: TimelineData, urls: np.ndarray | None = None) -> go.Fi
         low, high = low - 0.5, high + 0.5
     labels = block_labels(obs.source_block_id[observed.index], obs.display_name[observed.index])
     periods = period_text(observed.start_mjd, observed.stop_mjd)
-    # One trace per colour step: plotly.js logs a warning per bar given numeric bar colours,
-    # and validating one colour string per bar is slow in plotly.py.
+    middle = month_rows(observed.month, months) + OBSERVATION_ROW_MIDDLE
+    # One trace per colour step: colours given per rectangle would need a trace each.
     level = np.rint((priority - low) / (high - low) * (COLOUR_STEPS - 1)).astype(np.int64)
     palette = sample_colorscale(SEQUENTIAL_SCALE, np.linspace(0, 1, COLOUR_STEPS).tolist())
-    hover = "%{text}<br>Priority %{customdata[1]:.2f}<br>%{hovertext}<extra></extra>"
     links = np.full(len(obs), "", dtype=object) if urls is None else urls
-    custom = np.empty((len(observed.index), 2), dtype=object)
-    custom[:, 0], custom[:, 1] = links[observed.index], priority
     # The bars take many colours: the legend names them with a neutral swatch, the colour
     # bar gives the scale.
     figure.add_trace(
@@ -110,35 +124,49 @@ def timeline_figure(data: TimelineData, urls: np.ndarray | None = None) -> go.Fi
     for step in np.unique(level).tolist():
         member = level == step
         figure.add_trace(
-            go.Bar(
-                orientation="h",
-                y=observed.month[member],
-                base=observed.from_day[member],
-                x=(observed.to_day - observed.from_day)[member],
-                width=0.56,
-                offset=-0.34,
+            rectangles(
+                observed.from_day[member],
+                observed.to_day[member],
+                middle[member] - 0.28,
+                middle[member] + 0.28,
                 name="Scheduled observation",
                 legendgroup="observations",
                 showlegend=False,
-                marker={"color": palette[step], "line": {"width": 0}},
-                text=labels[member],
-                textposition="none",
-                customdata=custom[member],
-                hovertext=periods[member],
-                hovertemplate=hover,
+                fillcolor=palette[step],
             )
         )
+    index, days = spread(observed.from_day, observed.to_day, HOVER_STEP_DAYS)
+    custom = np.empty((len(index), 2), dtype=object)
+    custom[:, 0], custom[:, 1] = links[observed.index][index], priority[index]
+    figure.add_trace(
+        hover_points(
+            days,
+            middle[index],
+            name="Scheduled observation",
+            legendgroup="observations",
+            text=labels[index],
+            customdata=custom,
+            hovertext=periods[index],
+            hovertemplate="%{text}<br>Priority %{customdata[1]:.2f}<br>%{hovertext}<extra></extra>",
+        )
+    )
     figure.add_trace(_colour_bar("Priority", low, high))
     figure.update_xaxes(title_text="Day of month (UTC)", range=[1, 32], dtick=1)
     figure.update_yaxes(
         title_text="Month",
-        type="category",
-        categoryorder="array",
-        categoryarray=data.shown_months,
-        autorange="reversed",
+        tickvals=list(range(len(months))),
+        ticktext=months,
+        range=[len(months) - 0.5, -0.5],  # the first month at the top
+        zeroline=False,
     )
     figure.update_layout(legend={"y": 1.0, "yanchor": "bottom"}, dragmode="pan")
     return figure
+
+
+def month_rows(month: np.ndarray, shown: list[str]) -> np.ndarray:
+    """The row of each piece's month, NaN (not drawn) outside the months shown."""
+    row = {name: index for index, name in enumerate(shown)}
+    return np.array([row.get(name, np.nan) for name in month.tolist()], dtype=np.float64)
 
 
 def _colour_bar(title: str, low: float, high: float) -> go.Scatter:
@@ -158,9 +186,6 @@ def _colour_bar(title: str, low: float, high: float) -> go.Scatter:
             "colorbar": {"title": {"text": title}, "thickness": 14},
         },
     )
-
-
-OBSERVATION, DARK_PERIOD = "observation", "dark period"
 
 
 @dataclass(frozen=True)

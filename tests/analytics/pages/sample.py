@@ -147,13 +147,14 @@ def chart_arrays(figure: dict, chart: str) -> dict[str, list]:
         return {"Priority": [value for trace in data for value in trace["y"]]}
     if chart == "visibility":
         return {trace["name"]: trace["y"] for trace in data}
-    if chart == "timeline":  # compared as a set: bars are drawn grouped by colour
+    if chart == "timeline":  # compared as a set: rectangles are drawn grouped by colour
+        months = figure["layout"]["yaxis"]["ticktext"]
         return {
             "Month|From day": sorted(
-                (month, base)
+                (months[round(trace["y"][i])], trace["x"][i])  # a row's bars sit about its tick
                 for trace in data
-                if trace["type"] == "bar"  # not the legend swatch nor the colour bar
-                for month, base in zip(trace["y"], trace["base"], strict=True)
+                if trace.get("fill") == "toself"  # not the hover points, swatch or colour bar
+                for i in range(0, len(trace["x"]), 5)  # four corners and a gap each
             )
         }
     if chart == "correlations":

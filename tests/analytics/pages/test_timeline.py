@@ -27,31 +27,47 @@ def test_timeline_splits_an_observation_at_the_month_boundary(schedule):
         ("2023-03", 1.0, 1.0625),
     ]
     figure = figure_dict(timeline_figure(data))
-    dark, swatch, *observed, colour_bar = figure["data"]
+    dark, dark_hover, swatch, *observed, hover, colour_bar = figure["data"]
     # bars take many colours: one neutral legend entry names them all
     assert swatch["name"] == "Scheduled observation (coloured by priority)"
     assert swatch["legendgroup"] == "observations" and swatch["x"] == [None]
-    assert {trace["legendgroup"] for trace in observed} == {"observations"}
-    assert not any(trace["showlegend"] for trace in observed)
-    drawn = sorted(
-        (month, base, priority, text)
+    assert {trace["legendgroup"] for trace in [*observed, hover]} == {"observations"}
+    assert not any(trace["showlegend"] for trace in [*observed, hover])
+    # each piece is a rectangle of the filled path of its colour: four corners and a gap
+    assert all(trace["fill"] == "toself" for trace in [dark, *observed])
+    corners = sorted(
+        (trace["y"][i], trace["x"][i], trace["x"][i + 1], trace["fillcolor"])
         for trace in observed
-        for month, base, (_, priority), text in zip(
-            trace["y"], trace["base"], trace["customdata"], trace["text"], strict=True
-        )
+        for i in range(0, len(trace["x"]), 5)
     )
     observation_rows = [row for row in table.rows if row[0] == OBSERVATION]
-    assert [item[:3] for item in drawn] == sorted((r[4], r[5], r[3]) for r in observation_rows)
-    assert "<b>&lt;i&gt;A&lt;/i&gt;</b> &lt;b&gt;bold&lt;/b&gt; &amp; co" in [d[3] for d in drawn]
-    assert len(dark["y"]) == sum(row[0] == DARK_PERIOD for row in table.rows)
-    assert figure["layout"]["yaxis"]["categoryarray"] == data.months == ["2023-02", "2023-03"]
+    months = figure["layout"]["yaxis"]["ticktext"]
+    assert months == data.months == ["2023-02", "2023-03"]
+    # rows are months from the top (the axis runs downward); bars sit in their month's row
+    assert figure["layout"]["yaxis"]["tickvals"] == [0, 1]
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert low > high
+    assert [(round(y + 0.34), x0, x1) for y, x0, x1, _ in corners] == sorted(
+        (months.index(r[4]), r[5], r[6]) for r in observation_rows
+    )
+    # the hover points lie on the bars and say which block, its priority and its times
+    drawn = sorted(
+        (day, priority, text)
+        for day, (_, priority), text in zip(
+            hover["x"], hover["customdata"], hover["text"], strict=True
+        )
+    )
+    assert {(d[1]) for d in drawn} == {r[3] for r in observation_rows}
+    assert all(any(x0 <= d[0] <= x1 for _, x0, x1, _ in corners) for d in drawn)
+    assert "<b>&lt;i&gt;A&lt;/i&gt;</b> &lt;b&gt;bold&lt;/b&gt; &amp; co" in [d[2] for d in drawn]
+    assert len(dark["y"]) == 5 * sum(row[0] == DARK_PERIOD for row in table.rows)
+    assert "Dark time" in dark_hover["hovertemplate"]
     priorities = [row[3] for row in observation_rows]
     assert colour_bar["marker"]["cmin"] == min(priorities)
     assert colour_bar["marker"]["cmax"] == max(priorities)
     # the lowest priority gets the first colour of the scale, the highest the last
-    colours = {p: t["marker"]["color"] for t in observed for _, p in t["customdata"]}
-    assert colours[min(priorities)] == "rgb(68, 1, 84)"
-    assert colours[max(priorities)] == "rgb(253, 231, 37)"
+    colours = [colour for *_, colour in corners]
+    assert "rgb(68, 1, 84)" in colours and "rgb(253, 231, 37)" in colours
 
 
 def test_nothing_scheduled_timeline_says_so(reader, schedules):
@@ -95,7 +111,7 @@ def test_the_month_filters_the_cards_and_the_chart_too(reader, normal):
     response = reader.get(page_url("analytics:timeline", normal), {"month": "2023-02"})
     assert cards(response)["scheduled-blocks"] == num(february.scheduled_blocks)
     (figure,) = figures(response).values()
-    assert figure["layout"]["yaxis"]["categoryarray"] == ["2023-02"]
+    assert figure["layout"]["yaxis"]["ticktext"] == ["2023-02"]
 
 
 def test_an_impossible_month_is_a_form_error(reader, normal):
