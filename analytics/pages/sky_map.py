@@ -55,13 +55,17 @@ class SkyMapPage(ReportPage, page="sky-map", form=SkyMapForm):
     cache_charts = True
 
     def content(self, request, schedule, form) -> PageContent:
-        data = sky_map(schedule, form.filters())
+        filters = form.filters()
+        data = sky_map(schedule, filters)
         options = form.cleaned_data
-        table = with_reasons(
-            sky_map_table(data, block_link(schedule.pk)),
-            reasons_by_block_id(schedule, data.points.block_id, data.points.is_scheduled),
+        table = self.table(
+            schedule,
+            filters,
+            lambda: with_reasons(
+                sky_map_table(data, block_link(schedule.pk)),
+                reasons_by_block_id(schedule, data.points.block_id, data.points.is_scheduled),
+            ),
         )
-        urls = block_urls(schedule.pk, data.points.block_id)
         return PageContent(
             {"data": data, "blocks": paginate(request, table)},
             charts=[
@@ -72,7 +76,7 @@ class SkyMapPage(ReportPage, page="sky-map", form=SkyMapForm):
                         color_by=options["color_by"],
                         projection=options["projection"],
                         flip_ra=options["flip_ra"],
-                        urls=urls,
+                        urls=block_urls(schedule.pk, data.points.block_id),
                         display=options["display"],
                     ),
                     lambda: table,

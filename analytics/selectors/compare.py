@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -73,7 +73,11 @@ def compare(schedule_a: Schedule, schedule_b: Schedule) -> CompareData:
     if current_data_source() != ETL:
         return _compare(schedule_a, schedule_b)
     pair = [schedule_a, schedule_b]
-    return cached_for_schedules("compare", pair, lambda: _compare(schedule_a, schedule_b))
+    data = cached_for_schedules("compare", pair, lambda: _compare(schedule_a, schedule_b))
+    # Kept per version, which a rename does not change: the names are read from the rows.
+    return replace(
+        data, a=replace(data.a, name=schedule_a.name), b=replace(data.b, name=schedule_b.name)
+    )
 
 
 def _compare(schedule_a: Schedule, schedule_b: Schedule) -> CompareData:

@@ -8,7 +8,7 @@ page and the endpoint give the same answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -145,9 +145,11 @@ def multi_compare(reference: Schedule, query: CompareQuery) -> MultiCompareData:
     page = min(max(query.page, 1), page_count)
     shown = rows[(page - 1) * MATRIX_PAGE_SIZE : page * MATRIX_PAGE_SIZE]
     names = np.array(STATUS_NAMES, dtype=object)
+    # Kept per version, which a rename does not change: the names are read from the rows.
+    renamed = {schedule.pk: schedule.name for schedule in [reference, *query.others]}
     return MultiCompareData(
         reference_id=reference.pk,
-        schedules=whole.schedules,
+        schedules=[replace(item, name=renamed[item.schedule_id]) for item in whole.schedules],
         metrics=whole.metrics,
         pairs=whole.pairs,
         matrix=MatrixPage(

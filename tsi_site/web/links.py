@@ -7,6 +7,7 @@ lookup while a listing renders); charts know the database id and link to the pag
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlencode
 
 import numpy as np
@@ -14,15 +15,15 @@ from django.urls import reverse
 
 
 def block_link(schedule_id: int) -> Callable[[object], str | None]:
-    """A ``Column.link`` for source block ids of this schedule."""
-    lookup = reverse("analytics:block-lookup", args=[schedule_id])
+    """A ``Column.link`` for source block ids of this schedule (picklable: a table holding it
+    may be cached)."""
+    return partial(_lookup_link, reverse("analytics:block-lookup", args=[schedule_id]))
 
-    def link(source_block_id: object) -> str | None:
-        if source_block_id in (None, ""):
-            return None
-        return f"{lookup}?{urlencode({'source_id': source_block_id})}"
 
-    return link
+def _lookup_link(lookup: str, source_block_id: object) -> str | None:
+    if source_block_id in (None, ""):
+        return None
+    return f"{lookup}?{urlencode({'source_id': source_block_id})}"
 
 
 def block_urls(schedule_id: int, block_ids: np.ndarray) -> np.ndarray:

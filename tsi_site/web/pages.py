@@ -70,6 +70,10 @@ def _rendered_size(charts: dict[str, RenderedChart]) -> int:
     return sum(len(chart.figure or "") for chart in charts.values())
 
 
+def _table_size(table: Table) -> int:
+    return 64 * len(table) * len(table.columns)  # about a Python object per cell
+
+
 def paginate(request: HttpRequest, table: Table, per_page: int = ROWS_PER_PAGE) -> dict:
     """One page of a long table, formatted for display, with its paginator."""
     page = Paginator(table.rows, per_page).get_page(request.GET.get("page"))
@@ -164,6 +168,14 @@ class ReportPage(ScheduleView):
         query = (request.path, sorted(request.GET.lists()))
         key = schedules_body_key(f"charts:{self.page}", self.charted(schedule), query)
         return cached_rendering(key, render, _rendered_size)
+
+    def table(self, schedule: Schedule, filters: object, build: Callable[[], Table]) -> Table:
+        """A long table of the page built once per schedule version and filters, as the charts
+        are (with ``cache_charts``): each request shows a page of its rows, or its CSV."""
+        if not self.cache_charts:
+            return build()
+        key = schedules_body_key(f"table:{self.page}", self.charted(schedule), filters)
+        return cached_rendering(key, build, _table_size)
 
     def charted(self, schedule: Schedule) -> Sequence[Schedule]:
         """The schedules the charts are drawn from: a cached chart is kept per their versions."""
