@@ -28,8 +28,17 @@ from analytics.pages.legend import (
 from analytics.selectors.block import BlockDetail, block_detail, block_id_for_source
 from analytics.selectors.diagnostics import block_reason
 from analytics.selectors.lineage import BlockHistoryData, block_history_of
-from schedules.mjd import mjd_to_iso
-from tsi_site.web.charts import Empty, escape, new_figure, plotly_dates
+from schedules.mjd import mjd_to_datetime64, mjd_to_iso
+from tsi_site.web.charts import (
+    Empty,
+    epoch_ms,
+    escape,
+    hover_points,
+    new_figure,
+    plotly_dates,
+    rectangles,
+    spread,
+)
 from tsi_site.web.links import block_link
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, ScheduleView, preview
 from tsi_site.web.tables import CellLink, Column, Table
@@ -40,7 +49,7 @@ LIMIT_COLOUR = "rgba(213, 94, 0, 0.10)"
 # Airmass is sec z: these values label the right-hand axis at their altitudes.
 AIRMASS_TICKS = (1.0, 1.1, 1.2, 1.5, 2.0, 3.0)
 WINDOW_DAYS_BEFORE, WINDOW_DAYS_AFTER = 3.0, 4.0  # the windows chart opens on this week
-MS_PER_DAY = 86_400_000.0
+HOVER_STEP_MS = 7_200_000.0  # long periods carry a hover point at least every two hours
 TABLE_ROWS = 20  # of the block's windows and neighbours shown; the CSVs have them all
 
 SCHEDULED_ROW, VISIBLE_ROW, FIXED_ROW = "Scheduled", "Visible", "Fixed window"
@@ -147,44 +156,57 @@ SERIES_COLOURS = {
 
 
 def windows_figure(detail: BlockDetail) -> go.Figure | Empty:
+    """A row of rectangles per kind of period, each series one filled path (``rectangles``): a
+    year of the Sun's bands is thousands of them."""
     bars = window_bars(detail)
     if not len(bars.start):
         return Empty("This block has no visibility windows and the schedule no dark periods.")
     rows = [SUN_ROW, MOON_ROW, DARK_ROW, FIXED_ROW, VISIBLE_ROW, SCHEDULED_ROW]
     shown = [row for row in rows if (bars.row == row).any()]
-    figure = new_figure(height=140 + 44 * len(shown), barmode="overlay", dragmode="pan")
+    figure = new_figure(height=140 + 44 * len(shown), dragmode="pan")
     for series, colour in SERIES_COLOURS.items():
         member = bars.series == series
         if not member.any():
             continue
         start, stop = bars.start[member], bars.stop[member]
+        left, right = epoch_ms(mjd_to_datetime64(start)), epoch_ms(mjd_to_datetime64(stop))
+        row = float(shown.index(bars.row[member][0]))
+        figure.add_trace(
+            rectangles(
+                left,
+                right,
+                np.full(len(start), row - 0.35),
+                np.full(len(start), row + 0.35),
+                name=series,
+                legendgroup=series,
+                fillcolor=colour,
+            )
+        )
         # The Sun's bands say what they are by their colour; their times are in the CSV and
         # the night's table, and a year of them would double the page.
-        hover = (
-            {"hoverinfo": "skip"}
-            if series in TWILIGHT_COLOURS
-            else {
-                "customdata": (stop - start) * 24.0,
-                "hovertext": period_text(start, stop),
-                "hovertemplate": f"{series}<br>%{{hovertext}}<br>%{{customdata:.2f}} h"
-                "<extra></extra>",
-            }
-        )
+        if series in TWILIGHT_COLOURS:
+            continue
+        index, moments = spread(left, right, HOVER_STEP_MS)
         figure.add_trace(
-            go.Bar(
-                orientation="h",
-                # Plain string arrays: plotly checks lists item by item, arrays at once.
-                y=bars.row[member].astype(str),
-                base=np.asarray(plotly_dates(start)),
-                x=(stop - start) * MS_PER_DAY,
-                width=0.7,
+            hover_points(
+                moments,
+                np.full(len(index), row),
                 name=series,
-                marker={"color": colour, "line": {"width": 0}},
-                **hover,
+                legendgroup=series,
+                customdata=((stop - start) * 24.0)[index],
+                hovertext=period_text(start, stop)[index],
+                hovertemplate=f"{series}<br>%{{hovertext}}<br>%{{customdata:.2f}} h<extra></extra>",
             )
         )
     figure.update_xaxes(type="date", title_text="UTC", range=_week_around(detail, bars))
-    figure.update_yaxes(categoryorder="array", categoryarray=shown, fixedrange=True)
+    figure.update_yaxes(
+        tickvals=list(range(len(shown))),
+        ticktext=shown,
+        range=[-0.5, len(shown) - 0.5],
+        fixedrange=True,
+        zeroline=False,
+        showgrid=False,
+    )
     figure.update_layout(legend={"traceorder": "normal"})
     return figure
 

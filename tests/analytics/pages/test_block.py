@@ -76,16 +76,25 @@ def test_every_chart_csv_is_the_chart_data(reader, sky):
     url = block_url(sky, "vega-1")
     drawn = figures(reader.get(url))
     windows = csv_rows(reader.get(url, {"csv": "windows"}))
-    epoch = np.datetime64("1858-11-17T00:00:00", "ms")
+    # Each series is one filled path of rectangles (four corners and a gap each) in its row,
+    # dates as epoch milliseconds.
+    figure = drawn["windows"]
+    names = figure["layout"]["yaxis"]["ticktext"]
     bars = sorted(
-        (trace["name"], row, (np.datetime64(base, "ms") - epoch) / np.timedelta64(1, "D"))
-        for trace in drawn["windows"]["data"]
-        for row, base in zip(trace["y"], trace["base"], strict=True)
+        (trace["name"], names[round(trace["y"][i])], trace["x"][i] / 86_400_000.0 + 40587.0)
+        for trace in figure["data"]
+        if trace.get("fill") == "toself"
+        for i in range(0, len(trace["x"]), 5)
     )
     rows = sorted((row["Series"], row["Row"], float(row["Start (MJD)"])) for row in windows)
     assert [bar[:2] for bar in bars] == [row[:2] for row in rows]
     # plotly reads dates to the millisecond
     assert np.allclose([bar[2] for bar in bars], [row[2] for row in rows], rtol=0, atol=1.2e-8)
+    # The periods' hover points lie in their rows; the Sun's bands have none.
+    hovers = {trace["name"]: trace for trace in figure["data"] if trace["mode"] == "lines"}
+    assert set(hovers) == {"Scheduled", "Visibility window", "Dark period", "Moon up"}
+    assert set(hovers["Scheduled"]["y"]) == {names.index(SCHEDULED_ROW)}
+    assert "Scheduled" in hovers["Scheduled"]["hovertemplate"]
     assert {row["Row"] for row in windows} == {
         SCHEDULED_ROW,
         VISIBLE_ROW,
