@@ -37,7 +37,7 @@ from tsi_site.web.access import read_required
 from tsi_site.web.charts import Empty, new_figure
 from tsi_site.web.downloads import table_csv_response
 from tsi_site.web.pages import ChartSpec, form_errors_text, render_chart
-from tsi_site.web.tables import Column, Table
+from tsi_site.web.tables import Column, Table, shown_rows
 
 ENVIRONMENTS_PER_PAGE = 25
 COMPARED_AT_MOST = 10  # the compare page takes a reference and up to ten others
@@ -94,7 +94,7 @@ class EnvironmentPage(View):
         table = ranking_table(ranking)
         context = self._context(request, environment, form) | {
             "ranking": ranking,
-            "table": {"header": table.page_header, "rows": table.display_rows(page_columns=True)},
+            "table": shown_rows(table),
             "charts": {spec.name: render_chart(spec) for spec in charts},
             "compare_url": compare_url(ranking),
         }

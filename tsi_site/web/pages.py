@@ -26,7 +26,7 @@ from tsi_site.web.access import read_required
 from tsi_site.web.charts import Empty, figure_json
 from tsi_site.web.downloads import download_name, table_csv_response
 from tsi_site.web.plotly_static import plotly_bundle
-from tsi_site.web.tables import Table
+from tsi_site.web.tables import Table, shown_rows
 
 ROWS_PER_PAGE = 50
 PREVIEW_ROWS = 100  # long secondary tables show this many rows; the CSV has them all
@@ -77,18 +77,13 @@ def _table_size(table: Table) -> int:
 def paginate(request: HttpRequest, table: Table, per_page: int = ROWS_PER_PAGE) -> dict:
     """One page of a long table, formatted for display, with its paginator."""
     page = Paginator(table.rows, per_page).get_page(request.GET.get("page"))
-    return {
-        "page_obj": page,
-        "header": table.page_header,
-        "rows": table.display_rows(page, page_columns=True),
-    }
+    return {"page_obj": page, **shown_rows(table, page)}
 
 
 def preview(table: Table, rows: int = PREVIEW_ROWS) -> dict:
     """The first rows of a table for display; the page links to the full CSV."""
     return {
-        "header": table.page_header,
-        "rows": table.display_rows(table.rows[:rows], page_columns=True),
+        **shown_rows(table, table.rows[:rows]),
         "total": len(table),
         "truncated": len(table) > rows,
     }

@@ -9,6 +9,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
 # A cell's value → the URL a page links it to, or None for no link.
 CellLink = Callable[[object], str | None]
 
@@ -105,6 +108,29 @@ class Table:
             if text is not None:
                 return text
         return _display_cell(row[index], column)
+
+
+def shown_rows(table: Table, rows: Iterable[Sequence] | None = None) -> dict:
+    """What ``includes/table.html`` shows of ``table``: the page's header, and ``rows`` (all by
+    default) as display cells and as their ``<tr>`` elements, written here at once (a template
+    loop costs tens of microseconds a cell: 100 ms for a preview of a few hundred rows)."""
+    cells = table.display_rows(rows, page_columns=True)
+    return {"header": table.page_header, "rows": cells, "body": rows_html(cells)}
+
+
+def rows_html(rows: Sequence[Sequence[Cell]]) -> SafeString:
+    """Display rows as ``<tr>`` elements, escaped as the template would (safe text kept)."""
+    return mark_safe("".join(f"<tr>{''.join(map(_cell_html, row))}</tr>" for row in rows))
+
+
+def _cell_html(cell: Cell) -> str:
+    css = f' class="{conditional_escape(cell.css)}"' if cell.css else ""
+    text = conditional_escape(cell.text)
+    if cell.link:
+        text = f'<a href="{conditional_escape(cell.link)}">{text}</a>'
+    if cell.detail and cell.detail != "—":
+        text += f'<span class="cell-detail">{conditional_escape(cell.detail)}</span>'
+    return f"<td{css}>{text}</td>"
 
 
 def missing(value) -> bool:

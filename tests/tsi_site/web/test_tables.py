@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 
-from tsi_site.web.tables import Column, HeaderCell, Table
+from django.template import Context, Template
+from django.utils.safestring import mark_safe
+
+from tsi_site.web.tables import Cell, Column, HeaderCell, Table, rows_html, shown_rows
 
 
 def test_table_csv_and_display_formats():
@@ -66,3 +69,37 @@ def test_csv_floats_carry_no_binary_noise():
     assert csv_value(1500 / 3600) == "0.416666666666667"
     assert csv_value(0.1 + 0.2) == "0.3"
     assert csv_value(61000.123456789) == "61000.123456789"
+
+
+# The table body as a template loop would write it: the reference for ``rows_html``.
+LOOP = Template(
+    '{% for row in rows %}<tr>{% for cell in row %}<td{% if cell.css %} class="{{ cell.css }}"'
+    '{% endif %}>{% if cell.link %}<a href="{{ cell.link }}">{{ cell.text }}</a>{% else %}'
+    '{{ cell.text }}{% endif %}{% if cell.detail and cell.detail != "—" %}'
+    '<span class="cell-detail">{{ cell.detail }}</span>{% endif %}</td>{% endfor %}</tr>'
+    "{% endfor %}"
+)
+
+
+def test_rows_html_writes_what_the_template_loop_would():
+    rows = [
+        [
+            Cell("<script>alert('x')</script> & co", True, "wrap", "", '/blocks/?id=1&a="2"'),
+            Cell("plain", False, "", "detail <b>", ""),
+            Cell("—", False, "", "—", ""),
+        ],
+        [Cell(mark_safe("<em>kept</em>"), False, "num", "", ""), Cell("", False, "", "", "")],
+    ]
+    written = rows_html(rows)
+    assert written == LOOP.render(Context({"rows": rows}))
+    assert "<script>" not in written and "&lt;script&gt;" in written
+    assert "<em>kept</em>" in written
+
+
+def test_shown_rows_gives_the_header_cells_and_body_of_the_rows_asked():
+    table = Table((Column("Name"), Column("Hours", 1), Column("CSV only", page=False)), [])
+    table = Table(table.columns, [("a", 1.25, "x"), ("b", 2.0, "y")])
+    shown = shown_rows(table, table.rows[:1])
+    assert [cell.title for cell in shown["header"]] == ["Name", "Hours"]
+    assert [[cell.text for cell in row] for row in shown["rows"]] == [["a", "1.2"]]
+    assert shown["body"] == "<tr><td>a</td><td>1.2</td></tr>"
