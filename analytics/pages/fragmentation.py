@@ -10,11 +10,9 @@ from analytics.pages.legend import CLASS_COLOURS, CLASS_TITLES
 from analytics.selectors.diagnostics import FragmentationData, fragmentation
 from schedules.intervals import HOURS_PER_DAY
 from schedules.mjd import mjd_to_datetime64, mjd_to_iso
-from tsi_site.web.charts import Empty, new_figure
+from tsi_site.web.charts import Empty, epoch_ms, new_figure
 from tsi_site.web.pages import ChartSpec, PageContent, ReportPage, preview
 from tsi_site.web.tables import Column, Table
-
-MS_PER_HOUR = 3_600_000.0
 
 
 class FragmentationPage(ReportPage, page="fragmentation"):
@@ -35,34 +33,49 @@ class FragmentationPage(ReportPage, page="fragmentation"):
 
 
 def strip_figure(data: FragmentationData) -> go.Figure | Empty:
-    """One bar per piece on a date axis (drag to zoom, the pan tool to move), a trace per
-    class. No range slider: it draws every piece a second time, which doubled the time a
-    year's strip takes to appear (5.0 → 2.6 s in Chromium at ten times the real size)."""
+    """The pieces as one heatmap row on a date axis, a cell per piece coloured by its class
+    (drag to zoom, the pan tool to move): drawn as one image, where a bar per piece took a
+    second for a year of them. The legend names the classes' colours."""
     if not len(data.segment_class):
         return Empty("The schedule has no period and nothing in it to measure one from.")
-    figure = new_figure(height=300, barmode="overlay", bargap=0)
-    for name, title in CLASS_TITLES.items():
-        member = data.segment_class == name
-        if not member.any():
-            continue
-        start, stop = data.segment_start_mjd[member], data.segment_stop_mjd[member]
-        hours = (stop - start) * HOURS_PER_DAY
-        # Dates as a datetime64 array and no per-piece hover text: a year has thousands of
-        # pieces, and plotly checks lists (of strings above all) item by item.
-        figure.add_trace(
-            go.Bar(
-                orientation="h",
-                y=np.zeros(len(start)),
-                base=mjd_to_datetime64(start).astype("datetime64[ms]"),
-                x=hours * MS_PER_HOUR,
-                width=0.8,
-                name=title,
-                marker={"color": CLASS_COLOURS[name], "line": {"width": 0}},
-                customdata=hours,
-                hovertemplate=f"{title}, %{{customdata:.2f}} h<br>from %{{base|%Y-%m-%d %H:%M}} "
-                "UTC<extra></extra>",
-            )
+    start, stop = data.segment_start_mjd, data.segment_stop_mjd
+    names = list(CLASS_TITLES)
+    count = len(names)
+    # Class k is coloured over [k, k + 1] / count of the scale, z running from −0.5 to k − 0.5.
+    scale = [
+        [(k + edge) / count, CLASS_COLOURS[name]] for k, name in enumerate(names) for edge in (0, 1)
+    ]
+    classes = data.segment_class.tolist()
+    minutes = np.datetime_as_string(mjd_to_datetime64(start), unit="m").tolist()
+    figure = new_figure(height=300)
+    figure.add_trace(
+        go.Heatmap(
+            # The pieces follow each other: a cell's right edge is the next one's left.
+            x=epoch_ms(mjd_to_datetime64(np.append(start, stop[-1:]))),
+            y=[0],
+            z=[[names.index(name) for name in classes]],
+            zmin=-0.5,
+            zmax=count - 0.5,
+            colorscale=scale,
+            showscale=False,
+            text=[[CLASS_TITLES[name] for name in classes]],
+            customdata=[(stop - start) * HOURS_PER_DAY],
+            hovertext=[[moment.replace("T", " ") for moment in minutes]],
+            hovertemplate="%{text}, %{customdata:.2f} h<br>from %{hovertext} UTC<extra></extra>",
         )
+    )
+    for name, title in CLASS_TITLES.items():
+        if name in classes:
+            figure.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=title,
+                    marker={"symbol": "square", "size": 11, "color": CLASS_COLOURS[name]},
+                    hoverinfo="skip",
+                )
+            )
     figure.update_xaxes(type="date", title_text="Time (UTC)")
     figure.update_yaxes(visible=False, range=[-0.5, 0.5], fixedrange=True)
     return figure
