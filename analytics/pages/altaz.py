@@ -27,6 +27,8 @@ MOON = "Moon"
 
 
 class AltAzPage(ReportPage, page="alt-az", form=AltAzForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = altaz(schedule, form.filters())
         form.offer_targets(data.options)

@@ -57,6 +57,8 @@ DARK_ROW, MOON_ROW, SUN_ROW = "Dark periods", "Moon up", "Sun"
 
 
 class BlockPage(ReportPage, page="block", form=BlockPageForm):
+    cache_charts = True
+
     def get(self, request, schedule_id: int, block_id: int) -> HttpResponse:
         return super().get(request, schedule_id)
 

@@ -65,6 +65,8 @@ class ColumnRows(Sequence):
 
 
 class DiagnosticsPage(ReportPage, page="diagnostics", form=DiagnosticsForm):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = diagnostics(schedule, form.filters())
         unscheduled = unscheduled_table(data)
