@@ -8,24 +8,26 @@ applied) are here; a page class only says what it shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import plotly.graph_objects as go
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.safestring import SafeString
 from django.views import View
 
 from schedules.models import Schedule
-from tsi_site.api.bodies import cached_rendering, schedules_body_key
+from tsi_site.api.bodies import accepts_gzip, cached_rendering, schedules_body_key
 from tsi_site.web.access import read_required
 from tsi_site.web.charts import Empty, figure_json
 from tsi_site.web.downloads import download_name, table_csv_response
 from tsi_site.web.plotly_static import plotly_bundle
+from tsi_site.web.spliced_gzip import deflate_piece, gzip_spliced
 from tsi_site.web.tables import Table, shown_rows
 
 ROWS_PER_PAGE = 50
@@ -47,6 +49,7 @@ class RenderedChart:
     figure: SafeString | None
     message: str
     trace_types: frozenset[str] = frozenset()
+    deflated: bytes = b""  # the figure compressed once, for the page's gzip (cached charts)
 
 
 @dataclass
@@ -67,7 +70,27 @@ def render_chart(spec: ChartSpec) -> RenderedChart:
 
 
 def _rendered_size(charts: dict[str, RenderedChart]) -> int:
-    return sum(len(chart.figure or "") for chart in charts.values())
+    return sum(len(chart.figure or "") + len(chart.deflated) for chart in charts.values())
+
+
+def _with_deflated(chart: RenderedChart) -> RenderedChart:
+    if chart.figure is None:
+        return chart
+    return replace(chart, deflated=deflate_piece(chart.figure.encode()))
+
+
+def gzipped_page(
+    request: HttpRequest, response: HttpResponse, charts: Iterable[RenderedChart]
+) -> HttpResponse:
+    """The page gzipped around its charts' pieces compressed once (``spliced_gzip``) when the
+    client accepts gzip and the charts have them; otherwise as rendered (GZipMiddleware)."""
+    pieces = [(chart.figure.encode(), chart.deflated) for chart in charts if chart.deflated]
+    if not pieces or not accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        return response
+    response.content = gzip_spliced(response.content, pieces)
+    response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def _table_size(table: Table) -> int:
@@ -162,7 +185,11 @@ class ReportPage(ScheduleView):
             return render()
         query = (request.path, sorted(request.GET.lists()))
         key = schedules_body_key(f"charts:{self.page}", self.charted(schedule), query)
-        return cached_rendering(key, render, _rendered_size)
+
+        def render_deflated() -> dict[str, RenderedChart]:
+            return {name: _with_deflated(chart) for name, chart in render().items()}
+
+        return cached_rendering(key, render_deflated, _rendered_size)
 
     def table(self, schedule: Schedule, filters: object, build: Callable[[], Table]) -> Table:
         """A long table of the page built once per schedule version and filters, as the charts
@@ -200,4 +227,5 @@ class ReportPage(ScheduleView):
         context["plotly_js"] = plotly_bundle(
             kind for chart in context["charts"].values() for kind in chart.trace_types
         )
-        return render(request, self.template_name, context)
+        response = render(request, self.template_name, context)
+        return gzipped_page(request, response, context["charts"].values())
