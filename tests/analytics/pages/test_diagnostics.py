@@ -98,13 +98,18 @@ def chart_columns(chart: str, figure: dict) -> dict[str, list]:
         return {"Schedule": data[0]["y"], "Greedy": data[1]["y"]}
     if chart == "reasons":
         return {"Reason": data[0]["customdata"], "Blocks": data[0]["x"]}
-    if chart == "inversions-by-night":
-        return {"Inversions": data[0]["y"]}
-    if chart == "night-pressure":  # oversubscribed nights are a trace of their own
-        drawn = sorted(
-            (x, y) for trace in data for x, y in zip(trace["x"], trace["y"], strict=True)
-        )
-        return {"Pressure": [y for _, y in drawn]}
+    if chart in ("inversions-by-night", "night-pressure"):
+        # a column per night (four corners and a gap), its hover point on top; oversubscribed
+        # nights are traces of their own
+        columns = [trace for trace in data if trace["mode"] == "none"]
+        tops = [trace for trace in data if trace["mode"] == "lines"]
+        assert [trace["fill"] for trace in columns] == ["toself"] * len(tops)
+        for column, top in zip(columns, tops, strict=True):
+            assert column["y"][2::5] == pytest.approx(top["y"])
+            assert column["y"][0::5] == pytest.approx([0.0] * len(top["y"]))
+        drawn = sorted((x, y) for t in tops for x, y in zip(t["x"], t["y"], strict=True))
+        title = "Inversions" if chart == "inversions-by-night" else "Pressure"
+        return {title: [y for _, y in drawn]}
     if chart == "ra-pressure":
         return {"Scheduled (h)": data[0]["y"], "Unscheduled (h)": data[1]["y"]}
     raise AssertionError(f"no expectation for {chart}")
