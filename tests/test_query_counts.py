@@ -172,7 +172,7 @@ EXPECTED: dict[str, Counts] = {
     "csv/insights":               Counts(   9,    5,      6,    5),
     "csv/trends":                 Counts(   5,    4,      4,    4),
     "csv/compare":                Counts(  16,    7,     16,   13),
-    "page/fragmentation":         Counts(   9,    6,      7,    6),
+    "page/fragmentation":         Counts(  10,    7,      8,    7),
     "page/diagnostics":           Counts(  10,    7,      8,    7),
     "csv/fragmentation":          Counts(   7,    4,      5,    4),
     "csv/diagnostics":            Counts(   7,    4,      5,    4),

@@ -16,6 +16,8 @@ from tsi_site.web.tables import Column, Table
 
 
 class FragmentationPage(ReportPage, page="fragmentation"):
+    cache_charts = True
+
     def content(self, request, schedule, form) -> PageContent:
         data = fragmentation(schedule)
         gaps = largest_gaps_table(data)
