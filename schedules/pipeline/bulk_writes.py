@@ -4,7 +4,8 @@ Rows carry their primary keys, reserved up front with :func:`reserve_ids`, so th
 write blocks, analytics and validation rows without reading anything back.
 """
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from django.db import connection, models
@@ -43,16 +44,68 @@ def reserve_ids(model: type[models.Model], count: int) -> np.ndarray:
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Insert ``rows`` (tuples in the order of ``fields``, model field names) into ``model``."""
-    meta = model._meta
-    columns = [meta.get_field(name).column for name in fields]
-    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    table = connection.ops.quote_name(meta.db_table)
+    table, quoted = _table_and_columns(model, fields)
     with connection.cursor() as cursor:
         if uses_copy():
             _copy_binary(cursor.cursor, table, quoted, rows)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
+            placeholders = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)
+
+
+def insert_rows_in_background(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]
+) -> Callable[[], None]:
+    """:func:`insert_rows` on a worker thread sharing the connection, followed by the
+    checks of the table's deferred foreign keys, so that PostgreSQL works while the caller
+    computes; returns the function that waits for both (re-raising their error). Until it
+    has been called the caller must not use the database. Elsewhere the rows are inserted
+    before returning."""
+    if not uses_copy():
+        insert_rows(model, fields, rows)
+        return lambda: None
+    table, quoted = _table_and_columns(model, fields)
+    shared = connection.connection  # the psycopg connection of this transaction
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with shared.cursor() as cursor:
+                _copy_binary(cursor, table, quoted, rows)
+                _check_foreign_keys(cursor, model._meta.db_table)
+        except BaseException as error:  # handed to the waiting thread
+            failures.append(error)
+
+    worker = threading.Thread(target=work, name=f"copy {model._meta.db_table}", daemon=True)
+    worker.start()
+
+    def wait() -> None:
+        worker.join()
+        if failures:
+            raise failures[0]
+
+    return wait
+
+
+def _check_foreign_keys(cursor, table: str) -> None:
+    """Run the pending checks of ``table``'s deferred foreign keys now, then defer them again:
+    the same checks commit would run, done while the caller is busy elsewhere."""
+    cursor.execute(
+        "SELECT string_agg(quote_ident(conname), ', ') FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
+        [table],
+    )
+    (names,) = cursor.fetchone()
+    if names:
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+        cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+
+
+def _table_and_columns(model: type[models.Model], fields: Sequence[str]) -> tuple[str, str]:
+    meta = model._meta
+    columns = [meta.get_field(name).column for name in fields]
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    return connection.ops.quote_name(meta.db_table), quoted
 
 
 class _JsonbTextDumper(Dumper):

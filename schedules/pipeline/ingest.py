@@ -1,7 +1,8 @@
 """The ingest pipeline: extract (read the files) → transform → load, for one schedule.
 
 The whole load runs in one ``transaction.atomic()``: a failure anywhere leaves no trace, and a
-reader sees either nothing of a schedule or all of it (blocks, analytics, validation).
+reader sees either nothing of a schedule or all of it (blocks, analytics, validation). The
+transform runs inside it too, while PostgreSQL writes the blocks on a worker thread.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from pathlib import PurePath
 from django.db import connection, transaction
 from django.db.models import Max
 
-from analytics.transform import TransformResult, transform
+from analytics.transform import transform
 from schedules.formats import DroppedPeriods, InputFile, read_schedule
 from schedules.models import Schedule
 from schedules.pipeline.environments import assign_environment
-from schedules.pipeline.load import store_schedule_content
+from schedules.pipeline.load import start_blocks, store_results
 from schedules.pipeline.sky import SkyOptions, SkyRecord, complete_sky
 from schedules.schedule_data import ScheduleData
 
@@ -168,22 +169,37 @@ def ingest_schedule_data(
         return _outcome(existing, False, checksum, existing.name, timer, data, dropped, record)
 
     report("transform", 0.0)
-    with timer.phase("transform"):
-        result = transform(data)
-    report("transform", 1.0)
     if dry_run:
+        with timer.phase("transform"):
+            transform(data)
         return _outcome(None, True, checksum, name, timer, data, dropped, record)
 
+    # Both start now: the transform runs inside the load transaction, whose progress reaches
+    # no job page before the commit.
     report("load", 0.0)
-    with timer.phase("load"), transaction.atomic():
-        lock_for_ingest(name, checksum)
-        # Another process may have stored the same content while we were transforming.
-        existing = Schedule.objects.filter(checksum=checksum).first()
-        if existing is not None:
-            return _outcome(existing, False, checksum, existing.name, timer, data, dropped, record)
-        schedule = _create_schedule(data, result, checksum, name, uploaded_by, dropped, record)
-        assign_environment(schedule, data)
-        store_schedule_content(schedule, data, result, progress=lambda f: report("load", f))
+    with transaction.atomic():
+        with timer.phase("load"):
+            lock_for_ingest(name, checksum)
+            # Another process may have stored the same content meanwhile.
+            existing = Schedule.objects.filter(checksum=checksum).first()
+            if existing is not None:
+                return _outcome(
+                    existing, False, checksum, existing.name, timer, data, dropped, record
+                )
+            schedule = _create_schedule(data, checksum, name, uploaded_by, dropped, record)
+            # PostgreSQL writes the blocks while the analytics are computed.
+            block_ids, blocks_written = start_blocks(schedule.pk, data)
+        try:
+            with timer.phase("transform"):
+                result = transform(data)
+        finally:
+            with timer.phase("load"):
+                blocks_written()
+        with timer.phase("load"):
+            schedule.possible_periods = result.possible_periods.tolist()
+            schedule.save(update_fields=["possible_periods"])
+            assign_environment(schedule, data)
+            store_results(schedule, data, block_ids, result, progress=lambda f: report("load", f))
     report("load", 1.0)
     logger.info(
         "Ingested schedule %s (%s v%s, %d blocks)",
@@ -233,7 +249,6 @@ def lock_for_ingest(name: str, checksum: str = "") -> None:
 
 def _create_schedule(
     data: ScheduleData,
-    result: TransformResult,
     checksum: str,
     name: str,
     uploaded_by,
@@ -255,7 +270,7 @@ def _create_schedule(
         location_lon_deg=location.lon_deg if location else None,
         location_height_m=location.height_m if location else None,
         dark_periods=data.dark_periods.tolist(),
-        possible_periods=result.possible_periods.tolist(),
+        possible_periods=[],  # set from the transform, computed while the blocks are written
         site_name=sky.site_name,
         visibility_source=sky.visibility,
         sky_model=sky.as_json(),

@@ -17,7 +17,7 @@ from analytics.models import BlockAnalytics, ScheduleSummary
 from analytics.transform import TransformResult
 from schedules.block_schema import ANALYTICS_COLUMNS, BLOCK_OWN_COLUMNS, TARGET_COLUMNS
 from schedules.models import Schedule, SchedulingBlock, Target
-from schedules.pipeline.bulk_writes import insert_rows, reserve_ids
+from schedules.pipeline.bulk_writes import insert_rows, insert_rows_in_background, reserve_ids
 from schedules.schedule_data import ScheduleData
 from validation.models import ValidationResult
 from validation.rules import FINDING_COLUMNS, Findings
@@ -34,26 +34,29 @@ ANALYTICS_FIELDS = ("id", "schedule_id", "block_id", *(c.name for c in ANALYTICS
 RESULT_FIELDS = ("id", "schedule_id", "block_id", *FINDING_COLUMNS, "created_at")
 
 
-def store_schedule_content(
+def start_blocks(schedule_id: int, data: ScheduleData) -> tuple[np.ndarray, Callable[[], None]]:
+    """Upsert the targets, then write the blocks while the caller goes on (see
+    ``insert_rows_in_background``); returns the block ids and the function that waits for
+    the write. The database is the worker's until that function has been called."""
+    target_ids = upsert_targets(data)
+    block_ids = reserve_ids(SchedulingBlock, data.block_count)
+    rows = _block_rows(schedule_id, data, target_ids, block_ids)
+    return block_ids, insert_rows_in_background(SchedulingBlock, BLOCK_FIELDS, rows)
+
+
+def store_results(
     schedule: Schedule,
     data: ScheduleData,
+    block_ids: np.ndarray,
     result: TransformResult,
     progress: Callable[[float], None] | None = None,
-) -> np.ndarray:
-    """Write targets, blocks, analytics and findings of a new schedule; returns the block ids."""
+) -> None:
+    """Write the analytics, summary and findings of a new schedule whose blocks are stored."""
     step = progress or (lambda fraction: None)
-    target_ids = upsert_targets(data)
-    step(0.15)
-    block_ids = reserve_ids(SchedulingBlock, data.block_count)
-    insert_rows(
-        SchedulingBlock, BLOCK_FIELDS, _block_rows(schedule.pk, data, target_ids, block_ids)
-    )
-    step(0.6)
     store_analytics(schedule, data, block_ids, result)
-    step(0.8)
+    step(0.5)
     store_findings(schedule, block_ids, result.findings)
     step(1.0)
-    return block_ids
 
 
 def upsert_targets(data: ScheduleData) -> np.ndarray:
