@@ -20,7 +20,11 @@ class PriorityBucket(models.IntegerChoices):
 class BlockAnalytics(models.Model):
     """One row per block: the denormalised numbers every page reads."""
 
-    schedule = models.ForeignKey(Schedule, on_delete=models.DB_CASCADE, related_name="+")
+    # No index of its own: analytics_bucket_idx and the other (schedule, …) indexes lead with
+    # it, and every index is one more write per block at ingest.
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.DB_CASCADE, related_name="+", db_index=False
+    )
     block = models.OneToOneField(
         SchedulingBlock, on_delete=models.DB_CASCADE, related_name="analytics"
     )

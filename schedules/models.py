@@ -178,7 +178,11 @@ class Schedule(models.Model):
 class SchedulingBlock(models.Model):
     """A request to observe one target, as it appeared in the uploaded schedule."""
 
-    schedule = models.ForeignKey(Schedule, on_delete=models.DB_CASCADE, related_name="blocks")
+    # No index of its own: block_unique_source_id (schedule, source_block_id) leads with it,
+    # and every index is one more write per block at ingest.
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.DB_CASCADE, related_name="blocks", db_index=False
+    )
     source_block_id = models.CharField(max_length=128)
     block_name = models.CharField(max_length=255, blank=True, default="")
     target = models.ForeignKey(Target, on_delete=models.DO_NOTHING, related_name="blocks")
