@@ -17,7 +17,13 @@ from analytics.models import BlockAnalytics, ScheduleSummary
 from analytics.transform import TransformResult
 from schedules.block_schema import ANALYTICS_COLUMNS, BLOCK_OWN_COLUMNS, TARGET_COLUMNS
 from schedules.models import Schedule, SchedulingBlock, Target
-from schedules.pipeline.bulk_writes import insert_rows, insert_rows_in_background, reserve_ids
+from schedules.pipeline.bulk_writes import (
+    find_or_create_ids,
+    insert_rows,
+    insert_rows_in_background,
+    reserve_ids,
+    uses_copy,
+)
 from schedules.schedule_data import ScheduleData
 from validation.models import ValidationResult
 from validation.rules import FINDING_COLUMNS, Findings
@@ -63,6 +69,8 @@ def upsert_targets(data: ScheduleData) -> np.ndarray:
     """Find or create every distinct target of the schedule; returns a target id per block."""
     fields = [column.stored.removeprefix("target__") for column in TARGET_COLUMNS]
     keys = list(zip(*(column.values_of(data) for column in TARGET_COLUMNS), strict=True))
+    if uses_copy():
+        return find_or_create_ids(Target, fields, keys)
     distinct = list(dict.fromkeys(keys))
     targets = Target.objects.bulk_create(
         [Target(**dict(zip(fields, key, strict=True))) for key in distinct],
