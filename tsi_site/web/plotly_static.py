@@ -3,9 +3,11 @@
 The full bundle (``plotly/plotly.min.js``, 4.8 MB) is the exact build that the Python package
 writes its figures for, served without a CDN and without committing a copy; only that one file
 of the package directory is exposed. Evaluating it costs a browser most of a second on every
-page load, so pages whose traces are all cartesian load ``plotly/plotly-cartesian.min.js``
-instead (1.5 MB, vendored in static/plotly/ from the npm package plotly.js-cartesian-dist-min
-of the same plotly.js version, MIT licence beside it).
+page load, so a page loads the smallest of three builds of the same plotly.js version that
+draws all its traces: ``plotly/plotly-basic.min.js`` (1.2 MB: bar, pie and scatter),
+``plotly/plotly-cartesian.min.js`` (1.5 MB: the 2-D traces) or the full one (WebGL). The two
+smaller ones are vendored in static/plotly/ from the npm packages plotly.js-basic-dist-min and
+plotly.js-cartesian-dist-min, MIT licence beside them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from django.core.files.storage import FileSystemStorage
 
 PLOTLY_JS = "plotly/plotly.min.js"
 PLOTLY_CARTESIAN_JS = "plotly/plotly-cartesian.min.js"
-# The trace types of the cartesian bundle (its README); WebGL traces need the full bundle.
+PLOTLY_BASIC_JS = "plotly/plotly-basic.min.js"
+# The trace types of each smaller bundle (their READMEs); WebGL traces need the full bundle.
+BASIC_TRACES = frozenset({"bar", "pie", "scatter"})
 CARTESIAN_TRACES = frozenset(
     {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
      "image", "pie", "scatter", "scatterternary", "violin"}
@@ -29,7 +33,10 @@ _PACKAGE_DATA = Path(plotly.__file__).resolve().parent / "package_data"
 
 def plotly_bundle(trace_types: Iterable[str]) -> str:
     """The smallest bundle that draws every one of these trace types."""
-    return PLOTLY_CARTESIAN_JS if CARTESIAN_TRACES.issuperset(trace_types) else PLOTLY_JS
+    kinds = set(trace_types)
+    if BASIC_TRACES.issuperset(kinds):
+        return PLOTLY_BASIC_JS
+    return PLOTLY_CARTESIAN_JS if CARTESIAN_TRACES.issuperset(kinds) else PLOTLY_JS
 
 
 class PlotlyJsFinder(BaseFinder):

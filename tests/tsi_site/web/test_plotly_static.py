@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def test_plotly_js_is_served_from_the_installed_package(client):
     from django.contrib.staticfiles import finders
@@ -19,19 +21,23 @@ def _version(path) -> str:
     return re.search(r"plotly\.js .*?v(\d+\.\d+\.\d+)", header).group(1)
 
 
-def test_the_cartesian_bundle_is_the_same_plotly_js_as_the_full_one():
+@pytest.mark.parametrize("name", ["plotly-basic.min.js", "plotly-cartesian.min.js"])
+def test_the_smaller_bundles_are_the_same_plotly_js_as_the_full_one(name):
     from django.contrib.staticfiles import finders
 
-    cartesian = finders.find("plotly/plotly-cartesian.min.js")
-    assert cartesian and cartesian.endswith("static/plotly/plotly-cartesian.min.js")
-    assert _version(cartesian) == _version(finders.find("plotly/plotly.min.js"))
+    bundle = finders.find(f"plotly/{name}")
+    assert bundle and bundle.endswith(f"static/plotly/{name}")
+    assert _version(bundle) == _version(finders.find("plotly/plotly.min.js"))
 
 
-def test_pages_load_the_cartesian_bundle_unless_a_trace_needs_the_full_one():
+def test_pages_load_the_smallest_bundle_that_draws_their_traces():
     from tsi_site.web.plotly_static import plotly_bundle
 
+    assert plotly_bundle({"scatter", "bar"}) == "plotly/plotly-basic.min.js"
+    assert plotly_bundle(iter(["scatter", "pie"])) == "plotly/plotly-basic.min.js"
+    assert plotly_bundle(set()) == "plotly/plotly-basic.min.js"
     assert plotly_bundle({"scatter", "bar", "box", "heatmap", "histogram", "violin"}) == (
         "plotly/plotly-cartesian.min.js"
     )
-    assert plotly_bundle(set()) == "plotly/plotly-cartesian.min.js"
+    assert plotly_bundle({"heatmap"}) == "plotly/plotly-cartesian.min.js"
     assert plotly_bundle({"scatter", "scattergl"}) == "plotly/plotly.min.js"
