@@ -158,21 +158,16 @@ SERIES_COLOURS = {
 
 
 def windows_figure(detail: BlockDetail) -> go.Figure | Empty:
-    """A row of rectangles per kind of period, each series one filled path (``rectangles``);
-    the Sun's row, thousands of bands a year, one heatmap row drawn as an image."""
+    """A row of rectangles per kind of period, each series one filled path (``rectangles``): a
+    year of the Sun's bands is thousands of them."""
     bars = window_bars(detail)
     if not len(bars.start):
         return Empty("This block has no visibility windows and the schedule no dark periods.")
     rows = [SUN_ROW, MOON_ROW, DARK_ROW, FIXED_ROW, VISIBLE_ROW, SCHEDULED_ROW]
     shown = [row for row in rows if (bars.row == row).any()]
     figure = new_figure(height=140 + 44 * len(shown), dragmode="pan")
-    sun = bars.row == SUN_ROW
-    sun_legend = []
-    if sun.any():
-        heatmap, *sun_legend = _sun_row(bars, sun, float(shown.index(SUN_ROW)))
-        figure.add_trace(heatmap)
     for series, colour in SERIES_COLOURS.items():
-        member = (bars.series == series) & ~sun
+        member = bars.series == series
         if not member.any():
             continue
         start, stop = bars.start[member], bars.stop[member]
@@ -189,6 +184,10 @@ def windows_figure(detail: BlockDetail) -> go.Figure | Empty:
                 fillcolor=colour,
             )
         )
+        # The Sun's bands say what they are by their colour; their times are in the CSV and
+        # the night's table, and a year of them would double the page.
+        if series in TWILIGHT_COLOURS:
+            continue
         index, moments = spread(left, right, HOVER_STEP_MS)
         figure.add_trace(
             hover_points(
@@ -201,7 +200,6 @@ def windows_figure(detail: BlockDetail) -> go.Figure | Empty:
                 hovertemplate=f"{series}<br>%{{hovertext}}<br>%{{customdata:.2f}} h<extra></extra>",
             )
         )
-    figure.add_traces(sun_legend)  # the Sun's bands last in the legend
     figure.update_xaxes(type="date", title_text="UTC", range=_week_around(detail, bars))
     figure.update_yaxes(
         tickvals=list(range(len(shown))),
@@ -213,48 +211,6 @@ def windows_figure(detail: BlockDetail) -> go.Figure | Empty:
     )
     figure.update_layout(legend={"traceorder": "normal"})
     return figure
-
-
-def _sun_row(bars: WindowBars, sun: np.ndarray, row: float) -> list[go.BaseTraceType]:
-    """The Sun's bands as cells of one heatmap row, blank where none is (the day), and a
-    legend entry per band. They say what they are by their colour: their times are in the CSV
-    and the night's table, and a year of them as hover text would double the page."""
-    start, stop, series = bars.start[sun], bars.stop[sun], bars.series[sun]
-    edges = np.unique(np.concatenate((start, stop)))
-    order = np.argsort(start, kind="stable")
-    # The band covering each cell: the last to start at or before its left edge, if it lasts.
-    band = order[np.searchsorted(start[order], edges[:-1], side="right") - 1]
-    names = list(TWILIGHT_COLOURS)
-    code = np.array([names.index(name) for name in series.tolist()], dtype=np.float64)
-    cells = np.where(stop[band] > edges[:-1], code[band], np.nan)
-    scale = [
-        [(k + edge) / len(names), colour]
-        for k, colour in enumerate(TWILIGHT_COLOURS.values())
-        for edge in (0, 1)
-    ]
-    heatmap = go.Heatmap(
-        x=epoch_ms(mjd_to_datetime64(edges)),
-        y=[row - 0.35, row + 0.35],
-        z=[cells],
-        zmin=-0.5,
-        zmax=len(names) - 0.5,
-        colorscale=scale,
-        showscale=False,
-        hoverinfo="skip",
-    )
-    legend = [
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=name,
-            marker={"symbol": "square", "size": 11, "color": colour},
-            hoverinfo="skip",
-        )
-        for name, colour in TWILIGHT_COLOURS.items()
-        if name in series
-    ]
-    return [heatmap, *legend]
 
 
 def _week_around(detail: BlockDetail, bars: WindowBars) -> list[str]:
