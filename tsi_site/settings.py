@@ -7,6 +7,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from tsi_site.code_fingerprint import code_fingerprint
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -149,6 +151,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tsi")}
 CACHES["default"].setdefault("OPTIONS", {})
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"]["OPTIONS"].setdefault("MAX_ENTRIES", 64)
+# Each release reads and writes only its own entries (tsi_site/code_fingerprint.py): a deploy
+# starts with an empty cache, login-failure counts and throttling included.
+CACHES["default"]["KEY_PREFIX"] = ":".join(
+    filter(None, [CACHES["default"].get("KEY_PREFIX"), code_fingerprint(BASE_DIR)])
+)
 TSI_REPORT_CACHE_SECONDS = env.int("TSI_REPORT_CACHE_SECONDS", default=3600)
 
 TASKS = {
