@@ -76,7 +76,7 @@ def altaz_figure(data: AltAzData, *, airmass: bool) -> go.Figure | Empty:
         return Empty("Choose a date above: the schedule gives no period.")
     if not data.targets:
         return Empty("None of the chosen targets belongs to this schedule; pick others above.")
-    figure = new_figure(height=640, hovermode="x unified")
+    figure = new_figure(height=640, hovermode="x unified", margin={"l": 88, "b": 76})
     # Plain string arrays: plotly checks lists item by item, arrays at once.
     times = np.asarray(plotly_dates(data.mjd))
     first, last = float(data.mjd[0]), float(data.mjd[-1])

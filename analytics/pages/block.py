@@ -165,7 +165,7 @@ def windows_figure(detail: BlockDetail) -> go.Figure | Empty:
         return Empty("This block has no visibility windows and the schedule no dark periods.")
     rows = [SUN_ROW, MOON_ROW, DARK_ROW, FIXED_ROW, VISIBLE_ROW, SCHEDULED_ROW]
     shown = [row for row in rows if (bars.row == row).any()]
-    figure = new_figure(height=140 + 44 * len(shown), dragmode="pan")
+    figure = new_figure(height=140 + 44 * len(shown), dragmode="pan", margin={"l": 112, "b": 76})
     for series, colour in SERIES_COLOURS.items():
         member = bars.series == series
         if not member.any():
@@ -271,7 +271,7 @@ def altitude_figure(detail: BlockDetail) -> go.Figure | Empty:
         return Empty("Choose a site above to see the block's altitude.")
     times = np.asarray(plotly_dates(curve.mjd))
     first, last = float(curve.mjd[0]), float(curve.mjd[-1])
-    figure = new_figure(height=460, hovermode="x unified")
+    figure = new_figure(height=460, hovermode="x unified", margin={"r": 64, "b": 76})
     shapes = twilight_shapes(sky.nights.twilight_periods(), first, last, [("x", "y")])
     # Outside the altitude limits: shaded, the limits dashed.
     for low, high in ((0.0, info.min_alt_deg), (info.max_alt_deg, 90.0)):

@@ -166,7 +166,7 @@ def reasons_figure(data: DiagnosticsData) -> go.Figure | Empty:
         if data.total_blocks == 0:
             return Empty("This schedule has no blocks.")
         return Empty("Every block is scheduled.")
-    figure = new_figure(height=340, showlegend=False)
+    figure = new_figure(height=340, showlegend=False, margin={"l": 250})  # the reasons' names
     figure.add_trace(
         go.Bar(
             orientation="h",

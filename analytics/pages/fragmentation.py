@@ -113,7 +113,7 @@ def class_hours_figure(data: FragmentationData) -> go.Figure | Empty:
         return Empty("The schedule period is empty.")
     names = list(CLASS_TITLES)
     hours = [data.hours[name] for name in names]
-    figure = new_figure(height=320, showlegend=False)
+    figure = new_figure(height=320, showlegend=False, margin={"l": 154})  # the classes' names
     figure.add_trace(
         go.Bar(
             orientation="h",

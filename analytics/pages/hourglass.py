@@ -121,7 +121,7 @@ def hourglass_figure(data: HourglassData, urls: np.ndarray) -> go.Figure | Empty
         return Empty("The schedule gives no period, dark periods or scheduled times.")
     marks = hourglass_marks(data)
     dates = np.asarray(data.night_dates, dtype=str)
-    figure = new_figure(height=620, dragmode="pan")
+    figure = new_figure(height=620, dragmode="pan", margin={"t": 96})
     nights = data.nights
     night_ms = epoch_ms(dates)
     moon = marks.kind == MOON_UP

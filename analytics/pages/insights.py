@@ -98,7 +98,7 @@ def correlation_figure(data: InsightsData) -> go.Figure | Empty:
     text = [
         ["" if value is None else f"{round(value, 2) + 0.0:.2f}" for value in row] for row in matrix
     ]
-    figure = new_figure(height=440)
+    figure = new_figure(height=440, margin={"l": 150, "r": 100})  # names, colour bar
     figure.add_trace(
         go.Heatmap(
             z=matrix,

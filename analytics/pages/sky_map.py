@@ -226,7 +226,8 @@ def sky_map_figure(
             showarrow=False,
             font={"size": 12, "color": LABEL_COLOUR},
         )
-        figure.update_layout(margin={"b": 36 if all_sky else 96})
+        # Wide enough on the right for the colour bar: no second drawing for automargin.
+        figure.update_layout(margin={"l": 34, "r": 170, "b": 36 if all_sky else 96})
         return figure
     _background(figure, data, projection, flip_ra)
     webgl = crowded  # markers asked for: WebGL keeps thousands of them fast

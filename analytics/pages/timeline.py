@@ -71,7 +71,7 @@ def timeline_figure(data: TimelineData, urls: np.ndarray | None = None) -> go.Fi
     observed = month_pieces(obs.scheduled_start_mjd, obs.scheduled_stop_mjd)
     dark = month_pieces(data.dark_periods[:, 0], data.dark_periods[:, 1])
     months = data.shown_months
-    figure = new_figure(height=max(320, 120 + 40 * len(months)))
+    figure = new_figure(height=max(320, 120 + 40 * len(months)), margin={"l": 100, "r": 112})
     if len(dark.index):
         middle = month_rows(dark.month, months) + DARK_ROW_MIDDLE
         figure.add_trace(

@@ -199,7 +199,7 @@ def rate_heatmap_figure(data: TrendsData) -> go.Figure | Empty:
         "ygap": 1,
     }
     hover = "Visibility %{y:.1f} h, requested %{x:.2f} h<br>rate %{z:.1%} of %{customdata:,} "
-    figure = new_figure(height=460)
+    figure = new_figure(height=460, margin={"r": 110})  # the colour bar's room
     figure.add_trace(
         go.Heatmap(
             z=rate,
