@@ -6,8 +6,8 @@ HTTP or compiled-code cache: a reader's first visit), and the time is the page's
 i.e. ``Plotly.newPlot`` resolved after its ``plotly_afterplot`` (static/tsi/charts.js marks it
 ``plotly-chart-ready``). A page without charts counts when its document has loaded.
 
-The floor, in the same browser: a page holding only the cartesian plotly.js bundle and a
-one-point chart; and the same page with the basic and with the full bundle.
+The floor, in the same browser: a page holding only the site's plotly.js bundle and a
+one-point chart; and the same page with the full bundle.
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ DRAWN_AT = """
 })();
 """
 
-# The floors: the same one-point page with each bundle (the differences are what the smaller
-# bundles save on every page load). WhiteNoise serves the unhashed names too.
+# The floors: the same one-point page with each bundle (the difference is what the site's
+# bundle saves on every page load). WhiteNoise serves the unhashed names too.
 FLOOR_BUNDLES = {
-    "floor": "plotly/plotly-cartesian.min.js",
-    "floor with the basic plotly.js": "plotly/plotly-basic.min.js",
+    "floor": "plotly/plotly-tsi.min.js",
     "floor with the full plotly.js": "plotly/plotly.min.js",
 }
 FLOOR_PAGE = """<!doctype html><html><head><script src="{script}"></script></head><body>

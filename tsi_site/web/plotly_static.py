@@ -3,11 +3,9 @@
 The full bundle (``plotly/plotly.min.js``, 4.8 MB) is the exact build that the Python package
 writes its figures for, served without a CDN and without committing a copy; only that one file
 of the package directory is exposed. Evaluating it costs a browser most of a second on every
-page load, so a page loads the smallest of three builds of the same plotly.js version that
-draws all its traces: ``plotly/plotly-basic.min.js`` (1.2 MB: bar, pie and scatter),
-``plotly/plotly-cartesian.min.js`` (1.5 MB: the 2-D traces) or the full one (WebGL). The two
-smaller ones are vendored in static/plotly/ from the npm packages plotly.js-basic-dist-min and
-plotly.js-cartesian-dist-min, MIT licence beside them.
+page load, so a page whose traces are all of the 2-D types the site draws loads
+``plotly/plotly-tsi.min.js`` instead: the same plotly.js version built with only those trace
+types (1.3 MB; recipe and pinned versions in deploy/plotly/, MIT licence beside the file).
 """
 
 from __future__ import annotations
@@ -20,23 +18,16 @@ from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
 PLOTLY_JS = "plotly/plotly.min.js"
-PLOTLY_CARTESIAN_JS = "plotly/plotly-cartesian.min.js"
-PLOTLY_BASIC_JS = "plotly/plotly-basic.min.js"
-# The trace types of each smaller bundle (their READMEs); WebGL traces need the full bundle.
-BASIC_TRACES = frozenset({"bar", "pie", "scatter"})
-CARTESIAN_TRACES = frozenset(
-    {"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
-     "image", "pie", "scatter", "scatterternary", "violin"}
-)  # fmt: skip
+PLOTLY_TSI_JS = "plotly/plotly-tsi.min.js"
+# The trace types registered in plotly-tsi.min.js (deploy/plotly/entry.js); the WebGL markers
+# of a crowded sky map (scattergl) need the full bundle.
+TSI_TRACES = frozenset({"bar", "box", "heatmap", "histogram", "scatter", "violin"})
 _PACKAGE_DATA = Path(plotly.__file__).resolve().parent / "package_data"
 
 
 def plotly_bundle(trace_types: Iterable[str]) -> str:
-    """The smallest bundle that draws every one of these trace types."""
-    kinds = set(trace_types)
-    if BASIC_TRACES.issuperset(kinds):
-        return PLOTLY_BASIC_JS
-    return PLOTLY_CARTESIAN_JS if CARTESIAN_TRACES.issuperset(kinds) else PLOTLY_JS
+    """The smaller bundle when it draws every one of these trace types, else the full one."""
+    return PLOTLY_TSI_JS if TSI_TRACES.issuperset(trace_types) else PLOTLY_JS
 
 
 class PlotlyJsFinder(BaseFinder):

@@ -76,8 +76,8 @@ def test_every_chart_csv_is_the_chart_data(reader, sky):
     url = block_url(sky, "vega-1")
     page = reader.get(url)
     drawn = figures(page)
-    # Scatter paths only, so the page loads plotly.js's smallest bundle.
-    assert "plotly/plotly-basic.min" in page.content.decode()
+    # Filled scatter paths: the page loads the site's plotly.js bundle, not the full one.
+    assert "plotly/plotly-tsi.min" in page.content.decode()
     windows = csv_rows(reader.get(url, {"csv": "windows"}))
     # Each series is one filled path of rectangles (four corners and a gap each) in its row,
     # dates as epoch milliseconds.

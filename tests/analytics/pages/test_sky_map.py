@@ -221,9 +221,9 @@ def test_crowded_maps_show_a_density_or_webgl_markers(store_schedule, reader):
     )
     assert {trace["type"] for trace in sky_markers(markers)} == {"scattergl"}
     assert drawn_blocks(markers) == 2100
-    # WebGL markers need the full plotly.js; the density draws with the cartesian bundle.
+    # WebGL markers need the full plotly.js; the density draws with the site bundle.
     density_page = reader.get(url, {"impossible": "include"}).content.decode()
     markers_page = reader.get(url, {"impossible": "include", "display": "markers"})
-    assert "plotly/plotly-cartesian.min.js" in density_page
+    assert "plotly/plotly-tsi.min.js" in density_page
     assert "plotly/plotly.min.js" not in density_page
     assert "plotly/plotly.min.js" in markers_page.content.decode()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 
 def test_plotly_js_is_served_from_the_installed_package(client):
     from django.contrib.staticfiles import finders
@@ -21,23 +19,20 @@ def _version(path) -> str:
     return re.search(r"plotly\.js .*?v(\d+\.\d+\.\d+)", header).group(1)
 
 
-@pytest.mark.parametrize("name", ["plotly-basic.min.js", "plotly-cartesian.min.js"])
-def test_the_smaller_bundles_are_the_same_plotly_js_as_the_full_one(name):
+def test_the_site_bundle_is_the_same_plotly_js_as_the_full_one():
     from django.contrib.staticfiles import finders
 
-    bundle = finders.find(f"plotly/{name}")
-    assert bundle and bundle.endswith(f"static/plotly/{name}")
+    bundle = finders.find("plotly/plotly-tsi.min.js")
+    assert bundle and bundle.endswith("static/plotly/plotly-tsi.min.js")
     assert _version(bundle) == _version(finders.find("plotly/plotly.min.js"))
 
 
-def test_pages_load_the_smallest_bundle_that_draws_their_traces():
+def test_pages_load_the_site_bundle_unless_a_trace_needs_the_full_one():
     from tsi_site.web.plotly_static import plotly_bundle
 
-    assert plotly_bundle({"scatter", "bar"}) == "plotly/plotly-basic.min.js"
-    assert plotly_bundle(iter(["scatter", "pie"])) == "plotly/plotly-basic.min.js"
-    assert plotly_bundle(set()) == "plotly/plotly-basic.min.js"
-    assert plotly_bundle({"scatter", "bar", "box", "heatmap", "histogram", "violin"}) == (
-        "plotly/plotly-cartesian.min.js"
-    )
-    assert plotly_bundle({"heatmap"}) == "plotly/plotly-cartesian.min.js"
+    kinds = {"scatter", "bar", "box", "heatmap", "histogram", "violin"}
+    assert plotly_bundle(kinds) == "plotly/plotly-tsi.min.js"
+    assert plotly_bundle(iter(["scatter"])) == "plotly/plotly-tsi.min.js"
+    assert plotly_bundle(set()) == "plotly/plotly-tsi.min.js"
     assert plotly_bundle({"scatter", "scattergl"}) == "plotly/plotly.min.js"
+    assert plotly_bundle({"pie"}) == "plotly/plotly.min.js"
